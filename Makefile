@@ -1,0 +1,54 @@
+# ogptracker — `make run` serves the demo portal; `make test` runs the whole suite on PostgreSQL.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+# The newest Python 3.12+ on PATH or under pyenv.
+PYTHON ?= $(shell for v in 3.14 3.13 3.12; do \
+	for c in $$(command -v python$$v 2>/dev/null) $$HOME/.pyenv/versions/$$v*/bin/python$$v /usr/local/bin/python$$v /usr/bin/python$$v; do \
+	  if [ -x "$$c" ] && "$$c" -c 'import sys; assert sys.version_info >= (3, 12)' >/dev/null 2>&1; then echo "$$c"; exit 0; fi; \
+	done; done)
+
+.PHONY: help venv run test test-postgres test-sqlite lint messages check-deploy clean
+
+help:
+	@echo "make run    set up and serve the demo portal at http://127.0.0.1:$(PORT)"
+	@echo "make test   set up and run the whole suite on PostgreSQL, then on SQLite"
+	@echo "make lint   ruff check and ruff format --check"
+
+$(VENV)/.installed: pyproject.toml
+	@if [ -z "$(PYTHON)" ]; then \
+	  echo "ogptracker needs Python 3.12 or newer, and none was found."; \
+	  echo "Install one (for example 'pyenv install 3.13' or 'apt-get install python3.12 python3.12-venv') and run make again."; \
+	  exit 1; fi
+	@echo "Using $(PYTHON)"
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $@
+
+venv: $(VENV)/.installed
+
+messages: venv
+	cd $(CURDIR) && DEBUG=1 $(PY) manage.py compilemessages --ignore=.venv -v 0
+
+run: venv messages
+	DEBUG=$${DEBUG:-1} $(PY) manage.py migrate --no-input
+	DEBUG=$${DEBUG:-1} $(PY) manage.py loaddemo
+	DEBUG=$${DEBUG:-1} $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+test: venv messages
+	bash scripts/test.sh
+
+lint: venv
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+check-deploy: venv
+	DEBUG=0 SECRET_KEY=check-deploy-$$RANDOM$$RANDOM$$RANDOM$$RANDOM$$RANDOM$$RANDOM$$RANDOM$$RANDOM ALLOWED_HOSTS=example.org \
+	  $(PY) manage.py check --deploy --fail-level WARNING
+
+clean:
+	rm -rf $(VENV) staticfiles .pgtmp

@@ -1,0 +1,402 @@
+"""Commitments, their milestones and the public history of every status change."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Count, Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from plans.roles import is_secretariat
+
+OGP_ID_PATTERN = r"^[A-Z]{2}[A-Z]*[0-9]{4}$"
+ogp_id_validator = RegexValidator(
+    OGP_ID_PATTERN,
+    _(
+        "An OGP ID is two capital letters, optionally more capital letters, then four digits "
+        "(for example MX0075 or MXMEX0009)."
+    ),
+)
+
+
+def month_start(day: datetime.date | None = None) -> datetime.date:
+    """The first day of the month of ``day`` (today by default)."""
+    day = day or timezone.localdate()
+    return day.replace(day=1)
+
+
+class MilestoneStatus(models.TextChoices):
+    NOT_STARTED = "not_started", _("Not started")
+    IN_PROGRESS = "in_progress", _("In progress")
+    STUCK = "stuck", _("Stuck")
+    FINISHED = "finished", _("Finished")
+    INCOMPLETE = "incomplete", _("Incomplete")
+
+
+class Progress:
+    """Finished milestones over all milestones: the one rule every page states beside its figure."""
+
+    RULE = _("Progress counts finished milestones over all milestones.")
+
+    def __init__(self, finished: int, total: int) -> None:
+        self.finished = finished or 0
+        self.total = total or 0
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.finished / self.total) if self.total else 0
+
+    @property
+    def text(self) -> str:
+        if not self.total:
+            return str(_("No milestones yet"))
+        return ngettext(
+            "%(finished)s of %(total)s milestone finished",
+            "%(finished)s of %(total)s milestones finished",
+            self.total,
+        ) % {"finished": self.finished, "total": self.total}
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def overdue_milestones_q(prefix: str = "", today: datetime.date | None = None) -> Q:
+    """Milestones whose end month has passed and that are not finished."""
+    return Q(**{f"{prefix}end__lt": month_start(today)}) & ~Q(
+        **{f"{prefix}status": MilestoneStatus.FINISHED}
+    )
+
+
+class CommitmentQuerySet(models.QuerySet):
+    def published(self) -> CommitmentQuerySet:
+        """Published commitments that belong to at least one published plan."""
+        from plans.models import ActionPlan
+
+        in_published_plan = ActionPlan.objects.published().filter(
+            commitments=OuterRef("pk")
+        )
+        return self.filter(Exists(in_published_plan), is_published=True)
+
+    def visible_to(self, user) -> CommitmentQuerySet:
+        """Published commitments; staff see drafts too."""
+        return self if getattr(user, "is_staff", False) else self.published()
+
+    def with_progress(self) -> CommitmentQuerySet:
+        """Annotate milestone counts: finished, total and overdue."""
+        return self.annotate(
+            n_finished=Count(
+                "milestones",
+                filter=Q(milestones__status=MilestoneStatus.FINISHED),
+                distinct=True,
+            ),
+            n_milestones=Count("milestones", distinct=True),
+            n_overdue=Count(
+                "milestones", filter=overdue_milestones_q("milestones__"), distinct=True
+            ),
+        )
+
+    def overdue(self) -> CommitmentQuerySet:
+        """Commitments with at least one overdue milestone."""
+        late = Milestone.objects.filter(overdue_milestones_q(), commitment=OuterRef("pk"))
+        return self.filter(Exists(late))
+
+    def for_listing(self) -> CommitmentQuerySet:
+        """Everything lists touch, loaded up front."""
+        return (
+            self.with_progress()
+            .select_related("primary_policy_area", "primary_sector")
+            .prefetch_related("ogp_values", "action_plans__member")
+        )
+
+
+class Commitment(models.Model):
+    """A promise for reform in one or more action plans."""
+
+    ogp_id = models.CharField(
+        _("OGP ID"),
+        max_length=20,
+        blank=True,
+        validators=[ogp_id_validator],
+        help_text=_("Leave empty until OGP assigns one, for example MXMEX0009."),
+    )
+    number = models.PositiveSmallIntegerField(
+        _("number in its plan"), null=True, blank=True
+    )
+    title = models.CharField(_("title"), max_length=500)
+    short_title = models.CharField(_("short title"), max_length=200, blank=True)
+    action_plans = models.ManyToManyField(
+        "plans.ActionPlan", verbose_name=_("action plans"), related_name="commitments"
+    )
+    institutions = models.ManyToManyField(
+        "plans.Institution",
+        through="CommitmentInstitution",
+        verbose_name=_("institutions"),
+        related_name="commitments",
+    )
+    problem = models.TextField(_("problem"), blank=True)
+    status_quo = models.TextField(_("status quo"), blank=True)
+    action = models.TextField(_("action"), blank=True)
+    contribution = models.TextField(
+        _("How will the commitment contribute to solving the public problem described above?"),
+        blank=True,
+    )
+    long_term_goal = models.TextField(
+        _("What long-term goal as identified in your Open Government Strategy does this commitment relate to?"),
+        blank=True,
+    )
+    primary_policy_area = models.ForeignKey(
+        "plans.PolicyArea",
+        verbose_name=_("primary policy area"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="commitments",
+    )
+    primary_sector = models.ForeignKey(
+        "plans.Sector",
+        verbose_name=_("primary sector"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="commitments",
+    )
+    ogp_values = models.ManyToManyField(
+        "plans.OGPValue", verbose_name=_("OGP values"), blank=True, related_name="commitments"
+    )
+    values_narrative = models.TextField(
+        _("What OGP value is this commitment relevant to?"), blank=True
+    )
+    start = models.DateField(
+        _("commitment start"), null=True, blank=True, help_text=_("Month precision: the 1st.")
+    )
+    end = models.DateField(
+        _("commitment end"), null=True, blank=True, help_text=_("Month precision: the 1st.")
+    )
+    is_published = models.BooleanField(_("published"), default=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = CommitmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["number", "pk"]
+        verbose_name = _("commitment")
+        verbose_name_plural = _("commitments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ogp_id"],
+                condition=~Q(ogp_id=""),
+                name="commitment_ogp_id_unique_when_present",
+                violation_error_message=_("Another commitment already has this OGP ID."),
+            ),
+            models.CheckConstraint(
+                condition=Q(ogp_id="") | Q(ogp_id__regex=OGP_ID_PATTERN),
+                name="commitment_ogp_id_shape",
+                violation_error_message=ogp_id_validator.message,
+            ),
+            models.CheckConstraint(
+                condition=Q(start__isnull=True) | Q(end__isnull=True) | Q(end__gte=models.F("start")),
+                name="commitment_ends_after_it_starts",
+                violation_error_message=_("A commitment cannot end before it starts."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.ogp_id})" if self.ogp_id else self.title
+
+    @property
+    def key(self) -> str:
+        """The public identifier: the OGP ID when it has one, else its number in the portal."""
+        return self.ogp_id or str(self.pk)
+
+    def get_absolute_url(self) -> str:
+        return reverse("commitments:detail", kwargs={"key": self.key})
+
+    @property
+    def progress(self) -> Progress:
+        """Finished over all milestones, from annotations when the QuerySet loaded them."""
+        if hasattr(self, "n_milestones"):
+            return Progress(self.n_finished, self.n_milestones)
+        statuses = [m.status for m in self.milestones.all()]
+        return Progress(statuses.count(MilestoneStatus.FINISHED), len(statuses))
+
+
+class CommitmentInstitution(models.Model):
+    class Role(models.TextChoices):
+        LEAD = "lead", _("Lead")
+        SUPPORTING = "supporting", _("Supporting")
+
+    commitment = models.ForeignKey(
+        Commitment,
+        verbose_name=_("commitment"),
+        on_delete=models.CASCADE,
+        related_name="institution_roles",
+    )
+    institution = models.ForeignKey(
+        "plans.Institution",
+        verbose_name=_("institution"),
+        on_delete=models.PROTECT,
+        related_name="commitment_roles",
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.LEAD)
+    contact_name = models.CharField(_("contact person"), max_length=200, blank=True)
+    contact_title = models.CharField(_("contact’s position"), max_length=300, blank=True)
+    contact_email = models.EmailField(_("contact’s email"), blank=True)
+
+    class Meta:
+        ordering = ["role", "pk"]
+        verbose_name = _("institution involved")
+        verbose_name_plural = _("institutions involved")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["commitment", "institution"],
+                name="commitment_institution_once",
+                violation_error_message=_("This institution is already involved in the commitment."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.institution} ({self.get_role_display()})"
+
+
+class MilestoneQuerySet(models.QuerySet):
+    def overdue(self, today: datetime.date | None = None) -> MilestoneQuerySet:
+        """Milestones whose end month has passed and that are not finished."""
+        return self.filter(overdue_milestones_q(today=today))
+
+    def visible_to(self, user) -> MilestoneQuerySet:
+        """Milestones of commitments the user may see."""
+        if getattr(user, "is_staff", False):
+            return self
+        return self.filter(commitment__in=Commitment.objects.published())
+
+    def editable_by(self, user) -> MilestoneQuerySet:
+        """Milestones whose status the user may change."""
+        if is_secretariat(user):
+            return self
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self.filter(
+            commitment__institution_roles__institution__staff=user
+        ).distinct()
+
+
+class Milestone(models.Model):
+    commitment = models.ForeignKey(
+        Commitment, verbose_name=_("commitment"), on_delete=models.CASCADE, related_name="milestones"
+    )
+    number = models.PositiveSmallIntegerField(_("number"))
+    title = models.CharField(_("title"), max_length=1000)
+    description = models.TextField(_("description"), blank=True)
+    start = models.DateField(_("start date"), null=True, blank=True, help_text=_("Month precision: the 1st."))
+    end = models.DateField(_("end date"), null=True, blank=True, help_text=_("Month precision: the 1st."))
+    responsible_institution = models.ForeignKey(
+        "plans.Institution",
+        verbose_name=_("responsible institution"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="responsible_milestones",
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=MilestoneStatus.choices,
+        default=MilestoneStatus.NOT_STARTED,
+        db_index=True,
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = MilestoneQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["commitment", "number"]
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["commitment", "number"],
+                name="milestone_number_unique_in_commitment",
+                violation_error_message=_("This commitment already has a milestone with this number."),
+            ),
+            models.CheckConstraint(
+                condition=Q(start__isnull=True) | Q(end__isnull=True) | Q(end__gte=models.F("start")),
+                name="milestone_ends_after_it_starts",
+                violation_error_message=_("A milestone cannot end before it starts."),
+            ),
+            models.CheckConstraint(
+                condition=Q(number__gte=1),
+                name="milestone_number_from_one",
+                violation_error_message=_("Milestone numbers start at 1."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.title}"
+
+    @property
+    def is_overdue(self) -> bool:
+        """Its end month has passed and it is not finished; computed, never typed."""
+        return (
+            self.end is not None
+            and self.end < month_start()
+            and self.status != MilestoneStatus.FINISHED
+        )
+
+
+class MilestoneUpdate(models.Model):
+    """One status change of a milestone: the public, dated history nobody edits afterwards."""
+
+    milestone = models.ForeignKey(
+        Milestone, verbose_name=_("milestone"), on_delete=models.CASCADE, related_name="updates"
+    )
+    created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="milestone_updates",
+    )
+    author_institution = models.ForeignKey(
+        "plans.Institution",
+        verbose_name=_("author’s institution"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="milestone_updates",
+    )
+    old_status = models.CharField(_("old status"), max_length=20, choices=MilestoneStatus.choices)
+    new_status = models.CharField(_("new status"), max_length=20, choices=MilestoneStatus.choices)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("milestone update")
+        verbose_name_plural = _("milestone updates")
+
+    def __str__(self) -> str:
+        return f"{self.milestone}: {self.get_old_status_display()} → {self.get_new_status_display()}"
+
+
+class EvidenceLink(models.Model):
+    update = models.ForeignKey(
+        MilestoneUpdate, verbose_name=_("update"), on_delete=models.CASCADE, related_name="evidence"
+    )
+    title = models.CharField(_("title"), max_length=300, blank=True)
+    url = models.URLField(_("link"), max_length=1000)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("evidence link")
+        verbose_name_plural = _("evidence links")
+
+    def __str__(self) -> str:
+        return self.title or self.url

@@ -1,0 +1,128 @@
+"""Writes that keep the invariants of commitments: every status change is recorded."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import URLValidator
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from commitments.models import EvidenceLink, Milestone, MilestoneStatus, MilestoneUpdate
+from plans.roles import is_implementer, is_secretariat
+
+__all__ = [
+    "Evidence",
+    "can_update_milestone",
+    "change_milestone_status",
+    "is_secretariat",
+    "parse_evidence_lines",
+]
+
+
+@dataclass(frozen=True)
+class Evidence:
+    url: str
+    title: str = ""
+
+
+def can_update_milestone(user, milestone: Milestone) -> bool:
+    """The secretariat may update any milestone; an implementer only its institutions’ ones."""
+    if is_secretariat(user):
+        return True
+    if not is_implementer(user):
+        return False
+    return milestone.commitment.institution_roles.filter(institution__staff=user).exists()
+
+
+def parse_evidence_lines(text: str) -> list[Evidence]:
+    """Read evidence links written one per line as “URL” or “Title | URL”."""
+    links: list[Evidence] = []
+    errors: list[str] = []
+    validate = URLValidator(schemes=["http", "https"])
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if not line:
+            continue
+        title, _sep, url = line.rpartition("|")
+        title, url = title.strip(), url.strip()
+        try:
+            validate(url)
+        except ValidationError:
+            errors.append(
+                _("Line %(line)s: “%(url)s” is not a web address (http:// or https://).")
+                % {"line": number, "url": url}
+            )
+            continue
+        links.append(Evidence(url=url, title=title[:300]))
+    if errors:
+        raise ValidationError(errors)
+    return links
+
+
+def _clean_evidence(evidence: Iterable) -> list[Evidence]:
+    validate = URLValidator(schemes=["http", "https"])
+    cleaned = []
+    for item in evidence:
+        if isinstance(item, Evidence):
+            link = item
+        elif isinstance(item, dict):
+            link = Evidence(url=item.get("url", ""), title=item.get("title", "") or "")
+        else:
+            link = Evidence(url=str(item))
+        try:
+            validate(link.url)
+        except ValidationError as error:
+            raise ValidationError(
+                {"evidence": _("“%(url)s” is not a web address.") % {"url": link.url}}
+            ) from error
+        cleaned.append(link)
+    return cleaned
+
+
+@transaction.atomic
+def change_milestone_status(
+    *,
+    milestone: Milestone,
+    new_status: str,
+    by,
+    note: str = "",
+    evidence: Iterable = (),
+) -> Milestone:
+    """Set a milestone's status and record the change in its public history.
+
+    The only code that changes a milestone's status. Raises ``PermissionDenied`` when ``by`` may
+    not update the milestone and ``ValidationError`` for an unknown status or a bad link.
+    """
+    if new_status not in MilestoneStatus.values:
+        raise ValidationError({"status": _("“%(status)s” is not a milestone status.") % {"status": new_status}})
+    links = _clean_evidence(evidence)
+    # Two editors, one winner: the row stays locked until the update is written.
+    locked = Milestone.objects.select_for_update().select_related("commitment").get(pk=milestone.pk)
+    if not can_update_milestone(by, locked):
+        raise PermissionDenied(_("You may not update this milestone."))
+    if new_status == locked.status:
+        milestone.status = locked.status
+        return locked
+    author_institution = None
+    if not is_secretariat(by):
+        author_institution = (
+            locked.commitment.institutions.filter(staff=by).order_by("pk").first()
+        )
+    update = MilestoneUpdate.objects.create(
+        milestone=locked,
+        author=by,
+        author_institution=author_institution,
+        old_status=locked.status,
+        new_status=new_status,
+        note=note.strip(),
+    )
+    EvidenceLink.objects.bulk_create(
+        EvidenceLink(update=update, url=link.url, title=link.title) for link in links
+    )
+    locked.status = new_status
+    locked.save(update_fields=["status", "updated_at"])
+    milestone.status = new_status
+    return locked

@@ -1,0 +1,2 @@
+app_name = "commitments"
+urlpatterns: list = []

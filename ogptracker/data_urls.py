@@ -1,0 +1,4 @@
+"""Bulk exports under /data/."""
+
+app_name = "data"
+urlpatterns: list = []

@@ -1,0 +1,1 @@
+"""Evaluator reports: Inception and End-of-Commitment."""

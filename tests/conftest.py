@@ -1,0 +1,29 @@
+import pytest
+
+from tests import factories
+
+
+@pytest.fixture(autouse=True)
+def _english_by_default(settings):
+    # Tests read English unless they ask for Spanish with a /es/ URL.
+    settings.LANGUAGE_CODE = "en"
+
+
+@pytest.fixture
+def secretariat(db):
+    return factories.make_secretariat("secretariat")
+
+
+@pytest.fixture
+def evaluator(db):
+    return factories.make_evaluator("evaluator")
+
+
+@pytest.fixture
+def institution(db):
+    return factories.make_institution(name="Instituto de Transparencia", acronym="INFOEM")
+
+
+@pytest.fixture
+def implementer(db, institution):
+    return factories.make_implementer(institution, username="implementer")
