@@ -106,6 +106,22 @@ class CommitmentQuerySet(models.QuerySet):
         late = Milestone.objects.filter(overdue_milestones_q(), commitment=OuterRef("pk"))
         return self.filter(Exists(late))
 
+    def search(self, text: str) -> CommitmentQuerySet:
+        """Commitments whose title or texts, or whose milestones' texts, mention ``text``."""
+        text = text.strip()
+        if not text:
+            return self
+        in_milestones = Milestone.objects.filter(
+            Q(title__icontains=text) | Q(description__icontains=text), commitment=OuterRef("pk")
+        )
+        return self.filter(
+            Q(title__icontains=text)
+            | Q(ogp_id__iexact=text)
+            | Q(problem__icontains=text)
+            | Q(action__icontains=text)
+            | Exists(in_milestones)
+        )
+
     def for_listing(self) -> CommitmentQuerySet:
         """Everything lists touch, loaded up front."""
         return (
