@@ -1,4 +1,12 @@
 """Bulk exports under /data/."""
 
+from django.urls import path
+
+from commitments import exports
+
 app_name = "data"
-urlpatterns: list = []
+urlpatterns = [
+    path("commitments.csv", exports.commitments_csv, name="commitments_csv"),
+    path("milestones.csv", exports.milestones_csv, name="milestones_csv"),
+    path("commitments.json", exports.commitments_json, name="commitments_json"),
+]

@@ -175,19 +175,49 @@ REST_FRAMEWORK = {
         "rest_framework.filters.SearchFilter",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    # One search parameter everywhere, the explorer's own: ?q=
+    "SEARCH_PARAM": "q",
+    "DEFAULT_PAGINATION_CLASS": "ogptracker.api_policies.Pagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "ogptracker.api_policies.AnonThrottle",
+        "ogptracker.api_policies.UserThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": os.environ.get("API_ANON_RATE", "120/minute") or None,
+        "user": os.environ.get("API_USER_RATE", "600/minute") or None,
+    },
+    "EXCEPTION_HANDLER": "ogptracker.api.api_exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "ogptracker.api.Schema",
 }
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "ogptracker API",
-    "DESCRIPTION": "Open data on OGP Local action plans, commitments, milestones and reports.",
+    "DESCRIPTION": (
+        "Open data on OGP Local action plans, commitments, milestones and reports. "
+        "Reading is public and needs no key; only published content is served. "
+        "Implementers and the secretariat change a milestone's status with "
+        "`PATCH /api/v1/milestones/{id}/`, authenticated by a token "
+        "(`Authorization: Token <key>`, issued by the secretariat in the admin) or a session "
+        "with its CSRF token. Every error has the shape "
+        '`{"error": {"status", "code", "message", "fields"}}`.'
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # PATCH /milestones/{id}/ needs a status: its body is not a partial resource.
+    "COMPONENT_SPLIT_PATCH": False,
+    "ENUM_NAME_OVERRIDES": {"MilestoneStatusEnum": "commitments.models.MilestoneStatus"},
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # No call to swagger.io's validator: everything comes from the portal.
+    "SWAGGER_UI_SETTINGS": {"validatorUrl": None, "deepLinking": True},
 }
 
 LOGGING = {

@@ -17,6 +17,7 @@ urlpatterns += i18n_patterns(
     path("", include("plans.urls")),
     path("", include("commitments.urls")),
     path("", include("reports.urls")),
+    path("", include("ogptracker.data_pages")),
     prefix_default_language=True,
 )
 

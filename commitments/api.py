@@ -1,0 +1,299 @@
+"""API endpoints for commitments, milestones (read, and PATCH of the status), history, documents."""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import Prefetch, Q
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, viewsets
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.filters import OrderingFilter, SearchFilter
+from rest_framework.parsers import JSONParser
+from rest_framework.response import Response
+
+from commitments.exports import last_update_of
+from commitments.filters import CommitmentFilter
+from commitments.models import (
+    Commitment,
+    CommitmentInstitution,
+    Milestone,
+    MilestoneStatus,
+    MilestoneUpdate,
+    overdue_milestones_q,
+)
+from commitments.serializers import (
+    CommitmentSerializer,
+    MilestoneSerializer,
+    MilestoneStatusChangeSerializer,
+    MilestoneUpdateSerializer,
+)
+from commitments.services import Evidence, can_update_milestone, change_milestone_status
+from plans.models import ActionPlan, Document, Institution, Member
+from plans.serializers import DocumentSerializer
+
+# The longest pk PostgreSQL's bigint holds has 19 digits; longer keys cannot exist.
+MAX_PK_DIGITS = 18
+
+
+def commitment_lookup(key: str) -> Q:
+    """A commitment by its key: digits are the portal's number, anything else an OGP ID."""
+    if key.isdigit():
+        return Q(pk=int(key)) if len(key) <= MAX_PK_DIGITS else Q(pk__in=[])
+    return Q(ogp_id=key.upper())
+
+
+def published_documents():
+    """Documents attached only to things the public may see."""
+    commitments = Commitment.objects.published()
+    plans = ActionPlan.objects.published()
+    return Document.objects.filter(
+        Q(action_plan__isnull=True) | Q(action_plan__in=plans),
+        Q(commitment__isnull=True) | Q(commitment__in=commitments),
+        Q(milestone__isnull=True) | Q(milestone__commitment__in=commitments),
+        Q(meeting__isnull=True)
+        | Q(meeting__action_plan__isnull=True)
+        | Q(meeting__action_plan__in=plans),
+    )
+
+
+class CommitmentKeyFilter(django_filters.CharFilter):
+    """Filter on a commitment given by its key (OGP ID or number)."""
+
+    def __init__(self, *args, prefix: str = "", **kwargs):
+        self.prefix = prefix
+        kwargs.setdefault("label", _("Commitment (OGP ID or number)"))
+        kwargs.setdefault("max_length", 30)
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        lookup = commitment_lookup(value.strip())
+        ids = Commitment.objects.filter(lookup).values("pk")
+        return qs.filter(**{f"{self.prefix}__in": ids})
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List published commitments",
+        tags=["commitments"],
+        description="Filters take the same parameters as the public explorer "
+        "(`member`, `plan`, `policy_area`, `ogp_value`, `institution` take slugs).",
+    ),
+    retrieve=extend_schema(
+        summary="One published commitment, by OGP ID (or its number when it has none)",
+        tags=["commitments"],
+        parameters=[
+            OpenApiParameter(
+                "key",
+                OpenApiTypes.STR,
+                OpenApiParameter.PATH,
+                description="The OGP ID (for example MXMEX0009), else the portal's number.",
+                pattern=r"^[A-Za-z0-9]+$",
+            )
+        ],
+    ),
+)
+class CommitmentViewSet(viewsets.ReadOnlyModelViewSet):
+    """Published commitments with their milestones and computed progress."""
+
+    serializer_class = CommitmentSerializer
+    lookup_field = "key"
+    lookup_value_regex = "[A-Za-z0-9]+"
+    filter_backends = [DjangoFilterBackend, OrderingFilter]
+    filterset_class = CommitmentFilter
+    ordering_fields = ["number", "title", "ogp_id", "start", "end", "updated_at"]
+
+    def get_queryset(self):
+        return (
+            Commitment.objects.published()
+            .with_progress()
+            .annotate(last_update=last_update_of("milestone__commitment"))
+            .select_related("primary_policy_area", "primary_sector")
+            .prefetch_related(
+                Prefetch(
+                    "action_plans",
+                    queryset=ActionPlan.objects.published().select_related("member"),
+                    to_attr="public_plans",
+                ),
+                Prefetch(
+                    "institution_roles",
+                    queryset=CommitmentInstitution.objects.select_related("institution"),
+                ),
+                "ogp_values",
+                Prefetch(
+                    "milestones",
+                    queryset=Milestone.objects.select_related("responsible_institution"),
+                ),
+            )
+            # Counting milestones groups rows, which drops the model's ordering; a search may
+            # still order by relevance after this.
+            .order_by("number", "pk")
+        )
+
+    def get_object(self):
+        commitment = get_object_or_404(self.get_queryset(), commitment_lookup(self.kwargs["key"]))
+        self.check_object_permissions(self.request, commitment)
+        return commitment
+
+
+class MilestoneFilter(django_filters.FilterSet):
+    commitment = CommitmentKeyFilter(prefix="commitment")
+    plan = django_filters.ModelChoiceFilter(
+        label=_("Action plan"),
+        queryset=ActionPlan.objects.published(),
+        to_field_name="slug",
+        field_name="commitment__action_plans",
+    )
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=MilestoneStatus.choices)
+    institution = django_filters.ModelChoiceFilter(
+        label=_("Responsible institution"),
+        queryset=Institution.objects.all(),
+        to_field_name="slug",
+        field_name="responsible_institution",
+    )
+    overdue = django_filters.BooleanFilter(label=_("Overdue"), method="filter_overdue")
+
+    class Meta:
+        model = Milestone
+        fields = ["commitment", "plan", "status", "institution", "overdue"]
+
+    def filter_overdue(self, queryset, name, value):
+        if value is None:
+            return queryset
+        late = overdue_milestones_q()
+        return queryset.filter(late) if value else queryset.exclude(late)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List milestones of published commitments", tags=["milestones"]),
+    retrieve=extend_schema(summary="One milestone", tags=["milestones"]),
+)
+class MilestoneViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Milestones; implementers and the secretariat change their status with PATCH."""
+
+    serializer_class = MilestoneSerializer
+    filterset_class = MilestoneFilter
+    search_fields = ["title", "description"]
+    ordering_fields = ["number", "start", "end", "status", "updated_at"]
+    lookup_value_regex = "[0-9]+"
+    http_method_names = ["get", "patch", "head", "options"]
+    parser_classes = [JSONParser]
+
+    def get_queryset(self):
+        if self.request.method == "PATCH":
+            # Staff may change milestones of commitments not yet published.
+            milestones = Milestone.objects.visible_to(self.request.user)
+        else:
+            milestones = Milestone.objects.filter(commitment__in=Commitment.objects.published())
+        return milestones.select_related("commitment", "responsible_institution").annotate(
+            last_update=last_update_of("milestone")
+        )
+
+    @extend_schema(
+        summary="Change a milestone's status, with a note and evidence links",
+        tags=["milestones"],
+        request=MilestoneStatusChangeSerializer,
+        responses={200: MilestoneSerializer},
+        description="Implementers may change the milestones of the commitments their "
+        "institution leads or supports; the secretariat any milestone. The change is "
+        "recorded in the milestone's public history (`/milestone-updates/`); setting the "
+        "status it already has records nothing.",
+    )
+    def partial_update(self, request, *args, **kwargs):
+        milestone = self.get_object()
+        if not can_update_milestone(request.user, milestone):
+            raise PermissionDenied(_("You may not update this milestone."))
+        change = MilestoneStatusChangeSerializer(data=request.data)
+        change.is_valid(raise_exception=True)
+        change_milestone_status(
+            milestone=milestone,
+            new_status=change.validated_data["status"],
+            by=request.user,
+            note=change.validated_data["note"],
+            evidence=[Evidence(**link) for link in change.validated_data["evidence"]],
+        )
+        fresh = self.get_queryset().get(pk=milestone.pk)
+        return Response(self.get_serializer(fresh).data)
+
+
+class MilestoneUpdateFilter(django_filters.FilterSet):
+    milestone = django_filters.NumberFilter(
+        label=_("Milestone"), field_name="milestone", min_value=1
+    )
+    commitment = CommitmentKeyFilter(prefix="milestone__commitment")
+    status = django_filters.ChoiceFilter(
+        label=_("New status"), choices=MilestoneStatus.choices, field_name="new_status"
+    )
+    since = django_filters.IsoDateTimeFilter(
+        label=_("Since (ISO 8601 date and time)"), field_name="created_at", lookup_expr="gte"
+    )
+
+    class Meta:
+        model = MilestoneUpdate
+        fields = ["milestone", "commitment", "status", "since"]
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="The public history of milestone status changes", tags=["milestones"]
+    ),
+    retrieve=extend_schema(summary="One status change", tags=["milestones"]),
+)
+class MilestoneUpdateViewSet(viewsets.ReadOnlyModelViewSet):
+    """Every status change of a published milestone, newest first, with its note and evidence."""
+
+    serializer_class = MilestoneUpdateSerializer
+    filterset_class = MilestoneUpdateFilter
+    search_fields = ["note"]
+    ordering_fields = ["created_at"]
+    lookup_value_regex = "[0-9]+"
+
+    def get_queryset(self):
+        return (
+            MilestoneUpdate.objects.filter(milestone__commitment__in=Commitment.objects.published())
+            .select_related("milestone__commitment", "author_institution")
+            .prefetch_related("evidence")
+        )
+
+
+class DocumentFilter(django_filters.FilterSet):
+    doc_type = django_filters.ChoiceFilter(label=_("Type"), choices=Document.Type.choices)
+    year = django_filters.NumberFilter(label=_("Year"), min_value=1900, max_value=2200)
+    language = django_filters.ChoiceFilter(label=_("Language"), choices=Document.Language.choices)
+    member = django_filters.ModelChoiceFilter(
+        label=_("Member"), queryset=Member.objects.all(), to_field_name="slug"
+    )
+    plan = django_filters.ModelChoiceFilter(
+        label=_("Action plan"),
+        queryset=ActionPlan.objects.published(),
+        to_field_name="slug",
+        field_name="action_plan",
+    )
+    commitment = CommitmentKeyFilter(prefix="commitment")
+
+    class Meta:
+        model = Document
+        fields = ["doc_type", "year", "language", "member", "plan", "commitment"]
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List documents of the evidence repository", tags=["documents"]),
+    retrieve=extend_schema(summary="One document", tags=["documents"]),
+)
+class DocumentViewSet(viewsets.ReadOnlyModelViewSet):
+    """The public evidence repository: plans, reports, minutes, letters, videos…"""
+
+    serializer_class = DocumentSerializer
+    filterset_class = DocumentFilter
+    filter_backends = [DjangoFilterBackend, SearchFilter, OrderingFilter]
+    search_fields = ["title"]
+    ordering_fields = ["year", "date", "title"]
+    lookup_value_regex = "[0-9]+"
+
+    def get_queryset(self):
+        return published_documents().select_related("member", "action_plan", "commitment")

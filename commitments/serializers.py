@@ -1,0 +1,211 @@
+"""API representations of commitments, milestones, their history and documents."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+from rest_framework.reverse import reverse
+
+from commitments.models import (
+    Commitment,
+    CommitmentInstitution,
+    EvidenceLink,
+    Milestone,
+    MilestoneStatus,
+    MilestoneUpdate,
+    Progress,
+)
+from plans.serializers import (
+    ActionPlanRefSerializer,
+    InstitutionRefSerializer,
+    MonthField,
+    OGPValueSerializer,
+    PolicyAreaSerializer,
+    SectorSerializer,
+    public_url,
+)
+
+
+class ProgressSerializer(serializers.Serializer):
+    finished = serializers.IntegerField(help_text="Finished milestones.")
+    total = serializers.IntegerField(help_text="All milestones.")
+    percent = serializers.IntegerField(help_text="finished / total, rounded; 0 without milestones.")
+    rule = serializers.CharField(help_text="The rule behind the figure, in words.")
+
+    def to_representation(self, progress: Progress):
+        return {
+            "finished": progress.finished,
+            "total": progress.total,
+            "percent": progress.percent,
+            "rule": str(Progress.RULE),
+        }
+
+
+class CommitmentInstitutionSerializer(serializers.ModelSerializer):
+    institution = InstitutionRefSerializer(read_only=True)
+
+    class Meta:
+        model = CommitmentInstitution
+        fields = ["institution", "role", "contact_name", "contact_title"]
+
+
+class MilestoneSummarySerializer(serializers.ModelSerializer):
+    """A milestone as it appears inside its commitment."""
+
+    start = MonthField()
+    end = MonthField()
+    overdue = serializers.BooleanField(
+        source="is_overdue", help_text="End month passed, not finished."
+    )
+    responsible_institution = InstitutionRefSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Milestone
+        fields = [
+            "id",
+            "number",
+            "title",
+            "description",
+            "start",
+            "end",
+            "status",
+            "overdue",
+            "responsible_institution",
+        ]
+
+
+class CommitmentSerializer(serializers.ModelSerializer):
+    key = serializers.CharField(
+        read_only=True,
+        help_text="The stable identifier used in addresses: the OGP ID, else the portal's number.",
+    )
+    url = serializers.SerializerMethodField(help_text="The commitment's public page.")
+    api_url = serializers.SerializerMethodField()
+    action_plans = ActionPlanRefSerializer(source="public_plans", many=True, read_only=True)
+    institutions = CommitmentInstitutionSerializer(
+        source="institution_roles", many=True, read_only=True
+    )
+    policy_area = PolicyAreaSerializer(
+        source="primary_policy_area", read_only=True, allow_null=True
+    )
+    sector = SectorSerializer(source="primary_sector", read_only=True, allow_null=True)
+    ogp_values = OGPValueSerializer(many=True, read_only=True)
+    start = MonthField()
+    end = MonthField()
+    progress = ProgressSerializer(read_only=True)
+    overdue = serializers.SerializerMethodField(help_text="At least one milestone is overdue.")
+    last_update = serializers.DateTimeField(
+        read_only=True, allow_null=True, help_text="The latest status change of a milestone."
+    )
+    milestones = MilestoneSummarySerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Commitment
+        fields = [
+            "key",
+            "ogp_id",
+            "number",
+            "title",
+            "short_title",
+            "action_plans",
+            "institutions",
+            "problem",
+            "status_quo",
+            "action",
+            "contribution",
+            "long_term_goal",
+            "policy_area",
+            "sector",
+            "ogp_values",
+            "values_narrative",
+            "start",
+            "end",
+            "progress",
+            "overdue",
+            "last_update",
+            "milestones",
+            "updated_at",
+            "url",
+            "api_url",
+        ]
+
+    def get_url(self, commitment) -> str:
+        return public_url(commitment, f"/en/commitments/{commitment.key}/")
+
+    def get_api_url(self, commitment) -> str:
+        return reverse(
+            "api:commitment-detail",
+            kwargs={"key": commitment.key},
+            request=self.context.get("request"),
+        )
+
+    def get_overdue(self, commitment) -> bool:
+        return bool(getattr(commitment, "n_overdue", 0))
+
+
+class MilestoneSerializer(MilestoneSummarySerializer):
+    commitment = serializers.CharField(
+        source="commitment.key", read_only=True, help_text="The key of its commitment."
+    )
+    api_url = serializers.HyperlinkedIdentityField(view_name="api:milestone-detail")
+    last_update = serializers.DateTimeField(read_only=True, allow_null=True)
+
+    class Meta(MilestoneSummarySerializer.Meta):
+        fields = [
+            "id",
+            "commitment",
+            *MilestoneSummarySerializer.Meta.fields[1:],
+            "last_update",
+            "updated_at",
+            "api_url",
+        ]
+
+
+class EvidenceSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+    url = serializers.URLField(max_length=1000)
+
+    def validate_url(self, value: str) -> str:
+        if not value.lower().startswith(("http://", "https://")):
+            raise serializers.ValidationError(
+                "Use a web address starting with http:// or https://."
+            )
+        return value
+
+
+class EvidenceLinkSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = EvidenceLink
+        fields = ["title", "url"]
+
+
+class MilestoneStatusChangeSerializer(serializers.Serializer):
+    """The body of ``PATCH /milestones/{id}/``: a new status, why, and the evidence."""
+
+    status = serializers.ChoiceField(choices=MilestoneStatus.choices)
+    note = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=5000, help_text="Why it changed."
+    )
+    evidence = EvidenceSerializer(many=True, required=False, default=list, max_length=20)
+
+
+class MilestoneUpdateSerializer(serializers.ModelSerializer):
+    milestone = serializers.PrimaryKeyRelatedField(read_only=True)
+    milestone_number = serializers.IntegerField(source="milestone.number", read_only=True)
+    commitment = serializers.CharField(source="milestone.commitment.key", read_only=True)
+    author_institution = InstitutionRefSerializer(read_only=True, allow_null=True)
+    evidence = EvidenceLinkSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = MilestoneUpdate
+        fields = [
+            "id",
+            "milestone",
+            "milestone_number",
+            "commitment",
+            "created_at",
+            "old_status",
+            "new_status",
+            "note",
+            "author_institution",
+            "evidence",
+        ]
