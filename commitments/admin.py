@@ -17,6 +17,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from commitments.admin_import import CommitmentImportMixin
 from commitments.models import (
     Commitment,
     CommitmentInstitution,
@@ -232,7 +233,7 @@ class MilestoneInline(admin.StackedInline):
 
 
 @admin.register(Commitment)
-class CommitmentAdmin(admin.ModelAdmin):
+class CommitmentAdmin(CommitmentImportMixin, admin.ModelAdmin):
     list_display = ["title", "ogp_id", "plans", "progress", "overdue", "is_published"]
     list_filter = [
         MemberFilter,

@@ -16,8 +16,8 @@ Rules (the Data page and the admin page state them too):
 * Members and institutions are matched on their name (an institution also on its English name)
   and created when unknown. OGP values come from the four value columns; policy area and sector
   must already exist (matched on their English or Spanish name, or slug).
-* Any problem in any row means nothing is written; every problem is listed with its line and
-  column. Files are UTF-8 (with or without BOM) or Latin-1/Windows-1252; commas or semicolons.
+* Any problem in any row means nothing is written; every problem is listed with its line (the
+  row as a spreadsheet numbers it, the header being line 1) and column. Files are UTF-8 (with or without BOM) or Latin-1/Windows-1252; commas or semicolons.
 """
 
 from __future__ import annotations
@@ -189,24 +189,26 @@ def read_rows(text: str) -> list[tuple[int, dict[str, str]]]:
             )
     if problems:
         raise _Problems(problems)
+    # Lines are counted as a spreadsheet shows rows (the header is line 1), so a cell that
+    # spans several lines of text does not shift the numbers of the rows after it.
     rows = []
-    line = reader.line_num
+    line = 1
     try:
         for values in reader:
-            start, line = line + 1, reader.line_num
+            line += 1
             if not any(value.strip() for value in values):
                 continue
             if len(values) != len(header):
                 problems.append(
                     Problem(
-                        start,
+                        line,
                         "",
                         _("This row has %(cells)s cells; the header has %(columns)s.")
                         % {"cells": len(values), "columns": len(header)},
                     )
                 )
                 continue
-            rows.append((start, dict(zip(header, values, strict=True))))
+            rows.append((line, dict(zip(header, values, strict=True))))
     except csv.Error as error:
         problems.append(
             Problem(line + 1, "", _("The file is not valid CSV: %(error)s") % {"error": error})
