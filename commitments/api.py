@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import django_filters
+from django import forms
 from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
@@ -60,6 +61,35 @@ def published_documents():
     )
 
 
+class StrictNullBooleanField(forms.NullBooleanField):
+    """true/false (or 1/0, yes/no); anything else is an error rather than “no filter”."""
+
+    widget = forms.TextInput
+
+    def to_python(self, value):
+        text = str(value).strip().lower() if value is not None else ""
+        if text == "":
+            return None
+        if text in {"true", "1", "yes"}:
+            return True
+        if text in {"false", "0", "no"}:
+            return False
+        raise forms.ValidationError(_("Use true or false."), code="invalid")
+
+    def validate(self, value):
+        pass
+
+
+class StrictBooleanFilter(django_filters.BooleanFilter):
+    field_class = StrictNullBooleanField
+
+
+class ApiCommitmentFilter(CommitmentFilter):
+    """The explorer's filters, with a bad ``overdue`` value refused instead of ignored."""
+
+    overdue = StrictBooleanFilter(label=_("Has overdue milestones"), method="filter_overdue")
+
+
 class CommitmentKeyFilter(django_filters.CharFilter):
     """Filter on a commitment given by its key (OGP ID or number)."""
 
@@ -105,7 +135,7 @@ class CommitmentViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_field = "key"
     lookup_value_regex = "[A-Za-z0-9]+"
     filter_backends = [DjangoFilterBackend, OrderingFilter]
-    filterset_class = CommitmentFilter
+    filterset_class = ApiCommitmentFilter
     ordering_fields = ["number", "title", "ogp_id", "start", "end", "updated_at"]
 
     def get_queryset(self):
@@ -156,7 +186,7 @@ class MilestoneFilter(django_filters.FilterSet):
         to_field_name="slug",
         field_name="responsible_institution",
     )
-    overdue = django_filters.BooleanFilter(label=_("Overdue"), method="filter_overdue")
+    overdue = StrictBooleanFilter(label=_("Overdue"), method="filter_overdue")
 
     class Meta:
         model = Milestone

@@ -37,7 +37,10 @@ def _flatten(detail, prefix: str = "") -> dict[str, list[str]]:
     flat: dict[str, list[str]] = {}
     if isinstance(detail, dict):
         for key, value in detail.items():
-            name = f"{prefix}.{key}" if prefix else str(key)
+            if key == "non_field_errors" and prefix:
+                name = prefix  # a nested serializer's own errors belong to its field
+            else:
+                name = f"{prefix}.{key}" if prefix else str(key)
             for sub, messages in _flatten(value, name).items():
                 flat.setdefault(sub, []).extend(messages)
     elif isinstance(detail, list):

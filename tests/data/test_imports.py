@@ -369,7 +369,7 @@ def test_command_lists_problems_and_fails(client, tmp_path):
 
 def test_a_new_plan_is_created_as_a_draft_when_its_rows_are_unpublished(client):
     factories.make_member(name="Mexico State")
-    build = {name: "" for name in COMMITMENT_HEADER}
+    build = dict.fromkeys(COMMITMENT_HEADER, "")
     build.update(
         {
             "Commitment Unique Identifier": "MXMEX0042",
