@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime
+
 import django_filters
 from django import forms
 from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
+from django_filters.fields import IsoDateTimeField
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -78,6 +81,28 @@ class StrictNullBooleanField(forms.NullBooleanField):
 
     def validate(self, value):
         pass
+
+
+class SinceField(IsoDateTimeField):
+    """An ISO 8601 date and time with a real time zone offset, turned into UTC."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value is None:
+            return None
+        offset = value.utcoffset()
+        if offset is not None and abs(offset) > datetime.timedelta(hours=14):
+            raise forms.ValidationError(
+                _("Use a time zone offset between -14:00 and +14:00."), code="invalid"
+            )
+        try:
+            return value.astimezone(datetime.UTC)
+        except OverflowError:
+            raise forms.ValidationError(_("Enter a valid date and time."), code="invalid") from None
+
+
+class SinceFilter(django_filters.IsoDateTimeFilter):
+    field_class = SinceField
 
 
 class StrictBooleanFilter(django_filters.BooleanFilter):
@@ -259,7 +284,7 @@ class MilestoneUpdateFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         label=_("New status"), choices=MilestoneStatus.choices, field_name="new_status"
     )
-    since = django_filters.IsoDateTimeFilter(
+    since = SinceFilter(
         label=_("Since (ISO 8601 date and time)"), field_name="created_at", lookup_expr="gte"
     )
 

@@ -19,9 +19,15 @@ def public_url(obj, fallback_path: str) -> str:
     return f"{settings.SITE_URL}{path}"
 
 
-@extend_schema_field({"type": "string", "pattern": r"^\d{4}-\d{2}$", "example": "2022-02"})
+@extend_schema_field(
+    {"type": "string", "pattern": r"^\d{4}-\d{2}$", "example": "2022-02", "nullable": True}
+)
 class MonthField(serializers.Field):
     """A month as ``YYYY-MM``: the portal stores months as their first day."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("read_only", True)
+        super().__init__(**kwargs)
 
     def to_representation(self, value):
         return value.strftime("%Y-%m") if value else None
@@ -59,6 +65,7 @@ class MemberSerializer(serializers.ModelSerializer):
     country = serializers.SlugRelatedField(
         slug_field="slug",
         read_only=True,
+        allow_null=True,
         help_text="The national member a local member belongs to.",
     )
 
@@ -183,8 +190,8 @@ class ActionPlanSerializer(serializers.ModelSerializer):
 
 class DocumentSerializer(serializers.ModelSerializer):
     link = serializers.SerializerMethodField(help_text="The uploaded file, else the web link.")
-    member = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    action_plan = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    member = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    action_plan = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     commitment = serializers.SerializerMethodField(
         help_text="The key of the commitment (OGP ID, else its number in the portal)."
     )

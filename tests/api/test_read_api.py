@@ -42,7 +42,9 @@ def published(secretariat):
     )
     first.ogp_values.add(factories.ogp_value())
     second = factories.make_commitment(plan, number=2, title="Justicia abierta", milestones=2)
-    third = factories.make_commitment(plan, ogp_id="MXMEX0011", number=3, title="Datos", milestones=1)
+    third = factories.make_commitment(
+        plan, ogp_id="MXMEX0011", number=3, title="Datos", milestones=1
+    )
     hidden = factories.make_commitment(plan, ogp_id="MXMEX0012", title="Borrador", published=False)
     draft = factories.make_plan(slug="draft-plan", published=False)
     in_draft = factories.make_commitment(draft, ogp_id="MXMEX0013", title="Plan borrador")
@@ -70,7 +72,11 @@ def test_commitment_list_has_counts_progress_milestones_and_only_published(clien
     assert response.status_code == 200
     body = response.json()
     assert body["count"] == 3 and body["next"] is None
-    assert [c["key"] for c in body["results"]] == ["MXMEX0009", str(published["second"].pk), "MXMEX0011"]
+    assert [c["key"] for c in body["results"]] == [
+        "MXMEX0009",
+        str(published["second"].pk),
+        "MXMEX0011",
+    ]
     first = body["results"][0]
     assert first["progress"] == {
         "finished": 1,
@@ -214,7 +220,11 @@ def test_milestones_and_their_history(client, published):
     milestones = client.get("/api/v1/milestones/?commitment=MXMEX0009").json()
     assert milestones["count"] == 3
     second = milestones["results"][1]
-    assert (second["commitment"], second["number"], second["status"]) == ("MXMEX0009", 2, "in_progress")
+    assert (second["commitment"], second["number"], second["status"]) == (
+        "MXMEX0009",
+        2,
+        "in_progress",
+    )
     assert second["overdue"] is True
     assert client.get("/api/v1/milestones/?status=finished").json()["count"] == 1
     assert client.get("/api/v1/milestones/?overdue=false").json()["count"] == 1
@@ -265,7 +275,10 @@ def test_documents_of_unpublished_things_are_not_listed(client, published):
     )
     body = client.get("/api/v1/documents/").json()
     assert sorted(d["title"] for d in body["results"]) == ["Carta", "Plan de acción"]
-    assert client.get(f"/api/v1/documents/{public.pk}/").json()["link"] == "https://example.org/plan.pdf"
+    assert (
+        client.get(f"/api/v1/documents/{public.pk}/").json()["link"]
+        == "https://example.org/plan.pdf"
+    )
     assert client.get(f"/api/v1/documents/{member_doc.pk}/").json()["link"] is None
     assert client.get("/api/v1/documents/?doc_type=letter").json()["count"] == 1
 
@@ -352,3 +365,15 @@ def test_overdue_is_computed_from_dates(client):
     body = client.get("/api/v1/commitments/?overdue=true").json()
     assert [c["key"] for c in body["results"]] == ["MXMEX0200"]
     assert client.get("/api/v1/commitments/MXMEX0201/").json()["overdue"] is False
+
+
+@pytest.mark.parametrize(
+    "since",
+    ["0128-12-22T10:26:07.415+21:32", "0001-01-01T00:00:00+01:00", "yesterday"],
+)
+def test_an_impossible_since_is_a_400_not_a_server_error(client, since):
+    from urllib.parse import quote
+
+    response = client.get(f"/api/v1/milestone-updates/?since={quote(since)}")
+    found = assert_error(response, 400, "invalid")
+    assert list(found["fields"]) == ["since"]

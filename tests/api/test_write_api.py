@@ -130,7 +130,9 @@ def test_the_same_status_again_records_nothing(api, secretariat, ours):
         ({"status": "finished", "note": "x" * 5001}, ["note"]),
     ],
 )
-def test_bad_bodies_are_400_naming_the_field_and_change_nothing(api, secretariat, ours, body, fields):
+def test_bad_bodies_are_400_naming_the_field_and_change_nothing(
+    api, secretariat, ours, body, fields
+):
     api.force_authenticate(secretariat)
     response = patch(api, ours, body)
     assert response.status_code == 400
