@@ -92,10 +92,10 @@ class Loader:
         missing = [t for t in targets if t.pk not in present]
         if missing:
             manager.add(*missing)
-            self._bump(label)
+            self.touch(label)
 
-    def _bump(self, label: str) -> None:
-        # A related change to a row counted unchanged turns it into an update.
+    def touch(self, label: str) -> None:
+        """Count a change to the many-to-many relations of a row counted unchanged as an update."""
         counter = self.tally.setdefault(label, Counter())
         if counter[UNCHANGED]:
             counter[UNCHANGED] -= 1
@@ -381,7 +381,7 @@ class Command(BaseCommand):
                 institution = self.institutions[slug]
                 if not institution.staff.filter(pk=user.pk).exists():
                     institution.staff.add(user)
-                    self.loader._bump("Users")
+                    self.loader.touch("Users")
 
     def load_reports(self) -> None:
         """Hand over to the reports app's demo loader when it has one (after users exist)."""
