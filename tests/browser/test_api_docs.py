@@ -9,7 +9,10 @@ def test_swagger_ui_renders_the_operations_from_the_portals_own_files(page, live
     factories.make_commitment(ogp_id="MXMEX0009", milestones=1)
     requests, violations, errors = [], [], []
     page.on("request", lambda request: requests.append(request.url))
-    page.on("console", lambda msg: violations.append(msg.text) if "Content Security Policy" in msg.text else None)
+    page.on(
+        "console",
+        lambda msg: violations.append(msg.text) if "Content Security Policy" in msg.text else None,
+    )
     page.on("pageerror", lambda error: errors.append(str(error)))
 
     response = page.goto("/api/v1/docs/")

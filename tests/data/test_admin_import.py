@@ -72,7 +72,9 @@ def test_a_bad_file_shows_every_problem_and_offers_no_confirmation(client, secre
     assert client.post(CONFIRM, {"fingerprint": "x"}).status_code == 302  # nothing stored
 
 
-def test_a_different_file_cannot_be_confirmed_with_anothers_preview(client, secretariat, edited_export):
+def test_a_different_file_cannot_be_confirmed_with_anothers_preview(
+    client, secretariat, edited_export
+):
     client.force_login(secretariat)
     upload(client, edited_export)
     response = client.post(CONFIRM, {"fingerprint": "0" * 64}, follow=True)
