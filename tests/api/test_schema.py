@@ -1,10 +1,10 @@
 import pytest
 import schemathesis
-from schemathesis.checks import positive_data_acceptance
 from django.core.cache import cache
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
+from schemathesis.checks import positive_data_acceptance
 
 from commitments.models import MilestoneStatus
 from commitments.services import change_milestone_status
