@@ -179,10 +179,9 @@ REST_FRAMEWORK = {
     "SEARCH_PARAM": "q",
     "DEFAULT_PAGINATION_CLASS": "ogptracker.api_policies.Pagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_RENDERER_CLASSES": [
-        "rest_framework.renderers.JSONRenderer",
-        "rest_framework.renderers.BrowsableAPIRenderer",
-    ],
+    # JSON only: DRF's browsable pages need inline styles the CSP forbids; /api/v1/docs/ is
+    # the interactive way in.
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_THROTTLE_CLASSES": [
         "ogptracker.api_policies.AnonThrottle",
         "ogptracker.api_policies.UserThrottle",

@@ -377,3 +377,9 @@ def test_an_impossible_since_is_a_400_not_a_server_error(client, since):
     response = client.get(f"/api/v1/milestone-updates/?since={quote(since)}")
     found = assert_error(response, 400, "invalid")
     assert list(found["fields"]) == ["since"]
+
+
+def test_a_browser_gets_json_too(client, published):
+    response = client.get("/api/v1/", HTTP_ACCEPT="text/html,application/xhtml+xml,*/*;q=0.8")
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["commitments"] == "http://testserver/api/v1/commitments/"
