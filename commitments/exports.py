@@ -124,7 +124,9 @@ MILESTONE_COLUMNS: tuple[Column, ...] = (
     Column("Commitment Unique Identifier", _("The OGP ID of the milestone’s commitment.")),
     Column("Action Plan Slug", _("The commitment’s first action plan.")),
     Column("Commitment Number", _("The commitment’s number in its action plan.")),
-    Column("Commitment Title", _("The commitment’s title.")),
+    Column(
+        "Commitment Title", _("The commitment’s title, for reading (not imported)."), derived=True
+    ),
     Column("Milestone Number", _("The milestone’s number in its commitment (1, 2, 3…).")),
     Column("Milestone Title", _("The milestone’s title.")),
     Column("Description", _("What the milestone delivers.")),
@@ -144,6 +146,7 @@ MILESTONE_COLUMNS: tuple[Column, ...] = (
 COMMITMENT_HEADER = [column.name for column in COMMITMENT_COLUMNS]
 MILESTONE_HEADER = [column.name for column in MILESTONE_COLUMNS]
 IMPORTED_COLUMNS = [column.name for column in COMMITMENT_COLUMNS if not column.derived]
+IMPORTED_MILESTONE_COLUMNS = [column.name for column in MILESTONE_COLUMNS if not column.derived]
 
 
 def last_update_of(milestone_ref: str):

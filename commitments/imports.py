@@ -26,7 +26,7 @@ import csv
 import datetime
 import io
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -37,11 +37,21 @@ from django.utils.translation import gettext as _
 from commitments.exports import (
     COMMITMENT_HEADER,
     IMPORTED_COLUMNS,
+    IMPORTED_MILESTONE_COLUMNS,
+    MILESTONE_HEADER,
     OGP_VALUE_COLUMNS,
     cell,
     commitment_record,
+    milestone_record,
 )
-from commitments.models import Commitment, CommitmentInstitution, ogp_id_validator
+from commitments.models import (
+    Commitment,
+    CommitmentInstitution,
+    Milestone,
+    MilestoneStatus,
+    ogp_id_validator,
+)
+from commitments.services import can_update_milestone, change_milestone_status
 from plans.models import ActionPlan, Institution, Member, OGPValue, PolicyArea, Sector
 
 MONTHS = {
@@ -76,9 +86,12 @@ class Problem:
     line: int
     column: str
     message: str
+    file: str = ""  # which file, when commitments and milestones are imported together
 
     def __str__(self) -> str:
         where = _("line %(line)s") % {"line": self.line}
+        if self.file:
+            where = f"{self.file}, {where}"
         if self.column:
             where += f", “{self.column}”"
         return f"{where}: {self.message}"
@@ -98,6 +111,7 @@ class ImportReport:
     """What an import did (or, in a dry run or with problems, would do)."""
 
     rows: list[RowChange] = field(default_factory=list)
+    milestone_rows: list[RowChange] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     new_members: list[str] = field(default_factory=list)
     new_plans: list[str] = field(default_factory=list)
@@ -109,8 +123,15 @@ class ImportReport:
     def ok(self) -> bool:
         return not self.problems
 
-    def count(self, action: str) -> int:
-        return sum(1 for row in self.rows if row.action == action)
+    def count(self, action: str, rows: list[RowChange] | None = None) -> int:
+        return sum(1 for row in (self.rows if rows is None else rows) if row.action == action)
+
+    @property
+    def milestone_counts(self) -> dict[str, int]:
+        return {
+            action: self.count(action, self.milestone_rows)
+            for action in ("create", "update", "unchanged")
+        }
 
     @property
     def created(self) -> int:
@@ -161,7 +182,9 @@ def decode(data: bytes) -> tuple[str, str]:
     return text, encoding
 
 
-def read_rows(text: str) -> list[tuple[int, dict[str, str]]]:
+def read_rows(
+    text: str, expected: list[str] = COMMITMENT_HEADER
+) -> list[tuple[int, dict[str, str]]]:
     """The rows as (line, {column: text}), after checking the header against the export's."""
     first_line = text.split("\n", 1)[0]
     delimiter = ","
@@ -179,11 +202,11 @@ def read_rows(text: str) -> list[tuple[int, dict[str, str]]]:
         if name in seen:
             problems.append(Problem(1, name, _("This column appears more than once.")))
         seen.add(name)
-    for name in COMMITMENT_HEADER:
+    for name in expected:
         if name not in seen:
             problems.append(Problem(1, name, _("This column is missing.")))
     for name in header:
-        if name not in COMMITMENT_HEADER:
+        if name not in expected:
             problems.append(
                 Problem(1, name, _("Unknown column: use exactly the columns of the export."))
             )
@@ -214,7 +237,7 @@ def read_rows(text: str) -> list[tuple[int, dict[str, str]]]:
             Problem(line + 1, "", _("The file is not valid CSV: %(error)s") % {"error": error})
         )
     if not rows and not problems:
-        problems.append(Problem(2, "", _("The file has a header but no commitment rows.")))
+        problems.append(Problem(2, "", _("The file has a header but no rows.")))
     if problems:
         raise _Problems(problems)
     return rows
@@ -592,6 +615,195 @@ class _Reader:
             row.commitment = found[0]
 
 
+# --- Milestones --------------------------------------------------------------------------------
+
+
+# The Spanish names of the statuses (domain table), accepted whatever the active language.
+SPANISH_STATUSES = {
+    "no iniciado": MilestoneStatus.NOT_STARTED,
+    "en progreso": MilestoneStatus.IN_PROGRESS,
+    "estancado": MilestoneStatus.STUCK,
+    "terminado": MilestoneStatus.FINISHED,
+    "incompleto": MilestoneStatus.INCOMPLETE,
+}
+
+
+def parse_status(text: str) -> str:
+    """A status code (“in_progress”) or its English or Spanish name (“In progress”)."""
+    from django.utils import translation
+
+    value = text.strip().lower()
+    if value in SPANISH_STATUSES:
+        return SPANISH_STATUSES[value]
+    for code, label in MilestoneStatus.choices:
+        names = {code, code.replace("_", " "), str(label).lower()}
+        with translation.override("en"):
+            names.add(str(label).lower())
+        if value in names:
+            return code
+    raise ValueError(
+        _("“%(value)s” is not a status; use one of: %(codes)s.")
+        % {"value": text.strip(), "codes": ", ".join(MilestoneStatus.values)}
+    )
+
+
+class _MilestoneImport:
+    """Milestones matched on their commitment and number; status changes through the service."""
+
+    def __init__(self, report: ImportReport, by, file: str):
+        self.report, self.by, self.file = report, by, file
+        self.institutions = {}
+        for institution in Institution.objects.all():
+            for name in (institution.name, institution.name_en):
+                if name:
+                    self.institutions.setdefault(name.lower(), institution)
+
+    def problem(self, line: int, column: str, message) -> None:
+        self.report.problems.append(Problem(line, column, str(message), self.file))
+
+    def commitment_of(self, line: int, get: dict) -> Commitment | None:
+        ogp_id = get["Commitment Unique Identifier"].upper()
+        if ogp_id:
+            found = Commitment.objects.filter(ogp_id=ogp_id).first()
+            if found is None:
+                self.problem(
+                    line,
+                    "Commitment Unique Identifier",
+                    _("No commitment has the OGP ID %(id)s.") % {"id": ogp_id},
+                )
+            return found
+        slug, number = get["Action Plan Slug"], get["Commitment Number"]
+        found = list(
+            Commitment.objects.filter(ogp_id="", action_plans__slug=slug, number=number)[:2]
+            if slug and number.isdigit()
+            else []
+        )
+        if len(found) != 1:
+            self.problem(
+                line,
+                "Commitment Number",
+                _(
+                    "Without an OGP ID, give the action plan’s identifier and the commitment’s "
+                    "number of exactly one commitment."
+                ),
+            )
+            return None
+        return found[0]
+
+    def run(self, raw_rows) -> None:
+        seen: dict[tuple[int, int], int] = {}
+        plan = []
+        for line, data in raw_rows:
+            before = len(self.report.problems)
+            get = {name: data[name].strip() for name in IMPORTED_MILESTONE_COLUMNS}
+            commitment = self.commitment_of(line, get)
+            number = None
+            try:
+                number = int(get["Milestone Number"])
+                if not 1 <= number <= 32767:
+                    raise ValueError
+            except ValueError:
+                self.problem(line, "Milestone Number", _("Write a whole number from 1."))
+            if commitment and number:
+                key = (commitment.pk, number)
+                if key in seen:
+                    self.problem(
+                        line,
+                        "Milestone Number",
+                        _("Line %(line)s has the same commitment and milestone number.")
+                        % {"line": seen[key]},
+                    )
+                seen.setdefault(key, line)
+            title = get["Milestone Title"]
+            if not title or len(title) > 1000:
+                self.problem(
+                    line,
+                    "Milestone Title",
+                    _("A milestone needs a title of at most 1000 characters."),
+                )
+            months = {}
+            for column in ("Start", "End"):
+                months[column] = None
+                if get[column]:
+                    try:
+                        months[column] = parse_month(get[column])
+                    except ValueError as error:
+                        self.problem(line, column, error)
+            if months["Start"] and months["End"] and months["End"] < months["Start"]:
+                self.problem(line, "End", _("A milestone cannot end before it starts."))
+            try:
+                status = parse_status(get["Status"] or "not_started")
+            except ValueError as error:
+                self.problem(line, "Status", error)
+                status = None
+            responsible = None
+            if name := get["Responsible Institution"]:
+                responsible = self.institutions.get(name.lower())
+                if responsible is None:
+                    responsible = Institution.objects.create(
+                        name=name[:300], slug=_free_slug(Institution, slugify(name)[:190] or "i")
+                    )
+                    self.institutions[name.lower()] = responsible
+                    self.report.new_institutions.append(name)
+            if len(self.report.problems) == before:
+                plan.append((line, commitment, number, title, get, months, status, responsible))
+        if self.report.problems:
+            return
+        for line, commitment, number, title, get, months, status, responsible in plan:
+            self.write(line, commitment, number, title, get, months, status, responsible)
+
+    def write(self, line, commitment, number, title, get, months, status, responsible) -> None:
+        milestone = commitment.milestones.filter(number=number).first()
+        before = self.snapshot(milestone) if milestone else None
+        milestone = milestone or Milestone(commitment=commitment, number=number)
+        milestone.title, milestone.description = title, get["Description"]
+        milestone.start, milestone.end = months["Start"], months["End"]
+        milestone.responsible_institution = responsible
+        try:
+            milestone.full_clean(exclude=["status"])
+        except ValidationError as error:
+            for name, messages in error.message_dict.items():
+                for message in messages:
+                    self.problem(line, {"start": "Start", "end": "End"}.get(name, ""), message)
+            return
+        milestone.save()
+        if status != milestone.status:
+            if self.by is None or not can_update_milestone(self.by, milestone):
+                self.problem(
+                    line,
+                    "Status",
+                    _("Changing a status needs a user who may update this milestone."),
+                )
+                return
+            change_milestone_status(
+                milestone=milestone,
+                new_status=status,
+                by=self.by,
+                note=_("Imported from a file."),
+            )
+        after = self.snapshot(milestone)
+        key = f"{commitment.key} #{number}"
+        if before is None:
+            self.report.milestone_rows.append(RowChange(line, key, title, "create"))
+        else:
+            changed = [name for name in after if before[name] != after[name]]
+            self.report.milestone_rows.append(
+                RowChange(line, key, title, "update" if changed else "unchanged", changed)
+            )
+
+    @staticmethod
+    def snapshot(milestone: Milestone) -> dict[str, str]:
+        fresh = Milestone.objects.select_related("commitment", "responsible_institution").get(
+            pk=milestone.pk
+        )
+        record = milestone_record(fresh, fresh.commitment, [])
+        return {
+            name: cell(record[name])
+            for name in IMPORTED_MILESTONE_COLUMNS
+            if name not in ("Commitment Unique Identifier", "Action Plan Slug", "Commitment Number")
+        }
+
+
 # --- Writing -----------------------------------------------------------------------------------
 
 
@@ -714,31 +926,58 @@ def _free_slug(model, base: str) -> str:
     return slug
 
 
-def import_commitments(data: bytes, *, dry_run: bool = False) -> ImportReport:
-    """Read a CSV file of commitments and write it all, or nothing when any row has a problem.
+def _read_file(data: bytes, header: list[str], report: ImportReport, name: str):
+    try:
+        text, encoding = decode(data)
+        report.encoding = report.encoding or encoding
+        return read_rows(text, header)
+    except _Problems as error:
+        report.problems += [replace(p, file=name) for p in error.problems]
+        return []
+
+
+def import_commitments(
+    data: bytes | None,
+    *,
+    milestones: bytes | None = None,
+    by=None,
+    dry_run: bool = False,
+) -> ImportReport:
+    """Import a commitments file and/or a milestones file: everything, or nothing at all.
 
     With ``dry_run`` (the admin's preview) everything is checked and compared, then rolled back.
+    Milestone status changes go through ``change_milestone_status`` as ``by``.
     """
     report = ImportReport()
-    try:
-        text, report.encoding = decode(data)
-        raw_rows = read_rows(text)
-    except _Problems as error:
-        report.problems = error.problems
+    both = data is not None and milestones is not None
+    raw_rows = (
+        _read_file(data, COMMITMENT_HEADER, report, "commitments" if both else "")
+        if data is not None
+        else []
+    )
+    raw_milestones = (
+        _read_file(milestones, MILESTONE_HEADER, report, "milestones" if both else "")
+        if milestones is not None
+        else []
+    )
+    if report.problems:
         return report
     reader = _Reader()
     rows = [row for line, values in raw_rows if (row := reader.read(line, values))]
-    report.problems = reader.problems
+    report.problems = [replace(p, file="commitments" if both else "") for p in reader.problems]
     if report.problems:
         return report
     try:
         with transaction.atomic():
             _write(rows, reader, report)
+            if not report.problems and raw_milestones:
+                # Read after the commitments are written: a milestone may belong to a new one.
+                _MilestoneImport(report, by, "milestones" if both else "").run(raw_milestones)
             if report.problems or dry_run:
                 raise _Rollback
     except _Rollback:
         if report.problems:
-            report.rows = []
+            report.rows, report.milestone_rows = [], []
         return report
     report.written = True
     return report

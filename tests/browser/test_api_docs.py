@@ -48,4 +48,3 @@ def test_try_it_out_calls_the_api(page, live_server):
     assert answer.value.status == 200
     operation.locator(".live-responses-table .response-col_status").first.wait_for()
     assert "MXMEX0009" in operation.locator(".live-responses-table").inner_text()
-

@@ -254,7 +254,7 @@ BAD_FILES = [
     ("end before start", [(2, "End", "A commitment cannot end before it starts.")]),
     ("wrong encoding", [(1, "", "The file is not UTF-8 or Latin-1 text")]),
     ("empty file", [(1, "", "The file is empty.")]),
-    ("header only", [(2, "", "The file has a header but no commitment rows.")]),
+    ("header only", [(2, "", "The file has a header but no rows.")]),
     ("bad ogp id", [(2, "Commitment Unique Identifier", "An OGP ID is two capital letters")]),
     (
         "unknown plan without title",
@@ -390,3 +390,116 @@ def test_a_new_plan_is_created_as_a_draft_when_its_rows_are_unpublished(client):
         2026,
     )
     assert plan.member.name == "Mexico State"
+
+
+# --- Milestones, the second file ---------------------------------------------------------------
+
+
+def export_milestones(client) -> bytes:
+    return content(client.get("/data/milestones.csv"))
+
+
+def test_both_files_round_trip_into_an_empty_database(client, secretariat):
+    build_portal()
+    commitments, milestones = export(client), export_milestones(client)
+    empty_the_database()
+    report = import_commitments(commitments, milestones=milestones, by=secretariat)
+    assert report.problems == []
+    assert report.milestone_counts == {"create": 4, "update": 0, "unchanged": 0}
+    assert read_csv(export_milestones(client)) != []
+    again = [
+        {k: v for k, v in row.items() if k != "Last Update"}
+        for row in read_csv(export_milestones(client))
+    ]
+    original = [{k: v for k, v in r.items() if k != "Last Update"} for r in read_csv(milestones)]
+    assert again == original
+    # Progress comes back with the milestones.
+    assert read_csv(export(client))[0]["Progress (%)"] == "33"
+    finished = Milestone.objects.get(commitment__ogp_id="MXMEX0009", number=1)
+    update = finished.updates.get()
+    assert (update.old_status, update.new_status, update.author) == (
+        "not_started",
+        "finished",
+        secretariat,
+    )
+
+
+def test_milestones_file_alone_updates_titles_and_statuses_through_the_service(client, secretariat):
+    build_portal()
+    rows = read_csv(export_milestones(client))
+    rows[1]["Milestone Title"] = "Nuevo título"
+    rows[1]["Status"] = "En progreso"
+    rows[3]["Status"] = "stuck"
+    report = import_commitments(None, milestones=write_csv(rows), by=secretariat)
+    assert report.problems == []
+    assert [(r.action, r.changed) for r in report.milestone_rows] == [
+        ("unchanged", []),
+        ("update", ["Milestone Title", "Status"]),
+        ("unchanged", []),
+        ("update", ["Status"]),
+    ]
+    second = Milestone.objects.get(commitment__ogp_id="MXMEX0009", number=2)
+    assert (second.title, second.status) == ("Nuevo título", "in_progress")
+    assert second.updates.get().note == "Imported from a file."
+    assert Milestone.objects.get(commitment__number=2, commitment__ogp_id="").status == "stuck"
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        ({"Commitment Unique Identifier": "MXMEX0999"}, (2, "Commitment Unique Identifier")),
+        ({"Milestone Number": "0"}, (2, "Milestone Number")),
+        ({"Milestone Number": "2"}, (3, "Milestone Number")),  # line 3 repeats line 2
+        ({"Status": "done"}, (2, "Status")),
+        ({"Start": "Aug 2022", "End": "Feb 2022"}, (2, "End")),
+        ({"Milestone Title": ""}, (2, "Milestone Title")),
+    ],
+)
+def test_bad_milestone_rows_write_nothing(client, secretariat, change, expected):
+    build_portal()
+    rows = read_csv(export_milestones(client))
+    rows[0].update(change)
+    before = list(Milestone.objects.order_by("pk").values())
+    report = import_commitments(None, milestones=write_csv(rows), by=secretariat)
+    assert not report.written
+    assert expected in [(p.line, p.column) for p in report.problems]
+    assert list(Milestone.objects.order_by("pk").values()) == before
+
+
+def test_a_status_change_without_a_user_who_may_make_it_writes_nothing(client, implementer):
+    build_portal()
+    rows = read_csv(export_milestones(client))
+    rows[1]["Status"] = "finished"
+    for by in (None, implementer):
+        report = import_commitments(None, milestones=write_csv(rows), by=by)
+        assert [(p.line, p.column) for p in report.problems] == [(3, "Status")]
+    assert Milestone.objects.get(commitment__ogp_id="MXMEX0009", number=2).status == "not_started"
+
+
+def test_a_bad_milestones_file_undoes_the_commitments_too(client, secretariat):
+    build_portal()
+    rows = read_csv(export(client))
+    rows[0]["Commitment Title"] = "Cambiado"
+    milestones = read_csv(export_milestones(client))
+    milestones[0]["Status"] = "done"
+    report = import_commitments(write_csv(rows), milestones=write_csv(milestones), by=secretariat)
+    assert [(p.file, p.line, p.column) for p in report.problems] == [("milestones", 2, "Status")]
+    assert str(report.problems[0]).startswith("milestones, line 2, “Status”")
+    assert not Commitment.objects.filter(title="Cambiado").exists()
+
+
+def test_command_imports_a_milestones_file(client, secretariat, tmp_path):
+    build_portal()
+    rows = read_csv(export_milestones(client))
+    rows[0]["Milestone Title"] = "Cambiado"
+    rows[1]["Status"] = "finished"
+    path = tmp_path / "milestones.csv"
+    path.write_bytes(write_csv(rows))
+    from io import StringIO
+
+    out = StringIO()
+    call_command("import_commitments", str(path), "--user", secretariat.username, stdout=out)
+    assert "Milestones: 0 new, 2 updated, 2 unchanged." in out.getvalue()
+    assert Milestone.objects.filter(title="Cambiado").exists()
+    with pytest.raises(CommandError, match="No active user"):
+        call_command("import_commitments", str(path), "--user", "nobody")
