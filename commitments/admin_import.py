@@ -29,18 +29,48 @@ TEMPLATE = "admin/commitments/commitment/import.html"
 
 class ImportForm(forms.Form):
     file = forms.FileField(
-        label=_("CSV file"),
+        label=_("Commitments file"),
+        required=False,
         help_text=_(
             "The columns of /data/commitments.csv, UTF-8 or Latin-1, at most 5 MB. Nothing is "
             "written until you confirm the preview."
         ),
     )
+    milestones = forms.FileField(
+        label=_("Milestones file"),
+        required=False,
+        help_text=_(
+            "Optional: the columns of /data/milestones.csv. Status changes are recorded in each "
+            "milestone’s public history in your name."
+        ),
+    )
 
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_FILE_SIZE:
+    def _size(self, name):
+        upload = self.cleaned_data.get(name)
+        if upload and upload.size > MAX_FILE_SIZE:
             raise forms.ValidationError(_("The file is larger than 5 MB: split it in parts."))
         return upload
+
+    def clean_file(self):
+        return self._size("file")
+
+    def clean_milestones(self):
+        return self._size("milestones")
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors and not cleaned.get("file") and not cleaned.get("milestones"):
+            raise forms.ValidationError(_("Choose a commitments file, a milestones file, or both."))
+        return cleaned
+
+    def contents(self) -> dict:
+        """{"file": bytes or None, "milestones": bytes or None, "name": “a.csv + b.csv”}."""
+        found = {name: self.cleaned_data.get(name) for name in ("file", "milestones")}
+        return {
+            "file": found["file"].read() if found["file"] else None,
+            "milestones": found["milestones"].read() if found["milestones"] else None,
+            "name": " + ".join(upload.name for upload in found.values() if upload),
+        }
 
 
 def _check(request) -> None:
@@ -53,8 +83,19 @@ def _check(request) -> None:
         raise PermissionDenied(gettext("Only the secretariat may import commitments."))
 
 
-def _fingerprint(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
+def _fingerprint(*parts: bytes | None) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(b"-" if part is None else b"+" + hashlib.sha256(part).digest())
+    return digest.hexdigest()
+
+
+def _pack(data: bytes | None) -> str | None:
+    return base64.b64encode(data).decode("ascii") if data is not None else None
+
+
+def _unpack(text: str | None) -> bytes | None:
+    return base64.b64decode(text) if text is not None else None
 
 
 def _changelist_url() -> str:
@@ -87,14 +128,17 @@ def import_urls(admin_site) -> list:
 
     def upload(request):
         _check(request)
-        form = ImportForm(request.POST or None, request.FILES or None)
+        form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
         if request.method == "POST" and form.is_valid():
-            data = form.cleaned_data["file"].read()
-            report = import_commitments(data, dry_run=True)
+            files = form.contents()
+            report = import_commitments(
+                files["file"], milestones=files["milestones"], by=request.user, dry_run=True
+            )
             if report.ok:
                 request.session[SESSION_KEY] = {
-                    "name": form.cleaned_data["file"].name,
-                    "data": base64.b64encode(data).decode("ascii"),
+                    "name": files["name"],
+                    "file": _pack(files["file"]),
+                    "milestones": _pack(files["milestones"]),
                 }
             return TemplateResponse(
                 request,
@@ -103,8 +147,8 @@ def import_urls(admin_site) -> list:
                     request,
                     form=ImportForm(),
                     report=report,
-                    file_name=form.cleaned_data["file"].name,
-                    fingerprint=_fingerprint(data),
+                    file_name=files["name"],
+                    fingerprint=_fingerprint(files["file"], files["milestones"]),
                 ),
             )
         return TemplateResponse(request, TEMPLATE, context(request, form=form))
@@ -113,12 +157,12 @@ def import_urls(admin_site) -> list:
         _check(request)
         if request.method != "POST":
             return redirect("admin:commitments_commitment_import")
-        stored = request.session.get(SESSION_KEY)
-        data = base64.b64decode(stored["data"]) if stored else b""
-        if not stored or request.POST.get("fingerprint") != _fingerprint(data):
+        stored = request.session.get(SESSION_KEY) or {}
+        data, milestones = _unpack(stored.get("file")), _unpack(stored.get("milestones"))
+        if not stored or request.POST.get("fingerprint") != _fingerprint(data, milestones):
             messages.error(request, gettext("The preview expired: upload the file again."))
             return redirect("admin:commitments_commitment_import")
-        report = import_commitments(data)
+        report = import_commitments(data, milestones=milestones, by=request.user)
         if not report.written:
             # The database changed since the preview; show what is wrong now.
             return TemplateResponse(
@@ -127,17 +171,22 @@ def import_urls(admin_site) -> list:
                 context(request, form=ImportForm(), report=report, file_name=stored["name"]),
             )
         del request.session[SESSION_KEY]
+        counts = report.milestone_counts
         messages.success(
             request,
             gettext(
-                "Imported %(file)s: %(created)s created, %(updated)s updated, "
-                "%(unchanged)s unchanged."
+                "Imported %(file)s: %(created)s commitments created, %(updated)s updated, "
+                "%(unchanged)s unchanged; %(m_created)s milestones created, %(m_updated)s "
+                "updated, %(m_unchanged)s unchanged."
             )
             % {
                 "file": stored["name"],
                 "created": report.created,
                 "updated": report.updated,
                 "unchanged": report.unchanged,
+                "m_created": counts["create"],
+                "m_updated": counts["update"],
+                "m_unchanged": counts["unchanged"],
             },
         )
         return redirect(_changelist_url())

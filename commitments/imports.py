@@ -1,4 +1,4 @@
-"""Import commitments from a CSV file in the export's columns: all rows or none.
+"""Import commitments (and milestones) from CSV files in the export's columns: all or nothing.
 
 Shared by the ``import_commitments`` command and the admin's import with preview.
 
@@ -16,7 +16,11 @@ Rules (the Data page and the admin page state them too):
 * Members and institutions are matched on their name (an institution also on its English name)
   and created when unknown. OGP values come from the four value columns; policy area and sector
   must already exist (matched on their English or Spanish name, or slug).
-* Any problem in any row means nothing is written; every problem is listed with its line (the
+* Milestones (a second file, the columns of /data/milestones.csv) are matched on their
+  commitment (OGP ID, else plan slug and commitment number) and number, and created when new;
+  milestones missing from the file are left alone. A status change goes through
+  ``change_milestone_status`` as the importing user, so it is permitted and recorded like any.
+* Any problem in any row of either file means nothing is written; every problem is listed with its line (the
   row as a spreadsheet numbers it, the header being line 1) and column. Files are UTF-8 (with or without BOM) or Latin-1/Windows-1252; commas or semicolons.
 """
 

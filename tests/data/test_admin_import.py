@@ -1,7 +1,7 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from commitments.models import Commitment
+from commitments.models import Commitment, Milestone
 from tests import factories
 from tests.data.helpers import build_portal, content, read_csv, write_csv
 
@@ -49,7 +49,10 @@ def test_secretariat_previews_then_confirms_an_import(client, secretariat, edite
     fingerprint = preview.context["fingerprint"]
     done = client.post(CONFIRM, {"fingerprint": fingerprint}, follow=True)
     assert done.redirect_chain[-1][0] == "/admin/commitments/commitment/"
-    assert "Imported commitments.csv: 1 created, 1 updated, 1 unchanged." in done.content.decode()
+    assert (
+        "Imported commitments.csv: 1 commitments created, 1 updated, 1 unchanged; "
+        "0 milestones created, 0 updated, 0 unchanged." in done.content.decode()
+    )
     assert Commitment.objects.get(ogp_id="MXMEX0009").title == "Título corregido"
     assert Commitment.objects.filter(ogp_id="MXMEX0050").exists()
     # The stored file is used once.
@@ -70,6 +73,34 @@ def test_a_bad_file_shows_every_problem_and_offers_no_confirmation(client, secre
     assert "“nunca” is not a month" in page
     assert CONFIRM not in page
     assert client.post(CONFIRM, {"fingerprint": "x"}).status_code == 302  # nothing stored
+
+
+def test_both_files_at_once_with_status_changes_in_the_secretariats_name(client, secretariat):
+    build_portal()
+    commitments = content(client.get("/data/commitments.csv"))
+    milestones = read_csv(content(client.get("/data/milestones.csv")))
+    milestones[1]["Status"] = "finished"
+    client.force_login(secretariat)
+    preview = client.post(
+        IMPORT,
+        {
+            "file": SimpleUploadedFile("c.csv", commitments, "text/csv"),
+            "milestones": SimpleUploadedFile("m.csv", write_csv(milestones), "text/csv"),
+        },
+    )
+    page = preview.content.decode()
+    assert "Milestones: 0 to create, 1 to update, 3 unchanged." in page
+    assert Milestone.objects.filter(status="finished").count() == 1  # the preview wrote nothing
+    client.post(CONFIRM, {"fingerprint": preview.context["fingerprint"]})
+    second = Milestone.objects.get(commitment__ogp_id="MXMEX0009", number=2)
+    assert second.status == "finished"
+    assert second.updates.get().author == secretariat
+
+
+def test_a_form_without_any_file_says_so(client, secretariat):
+    client.force_login(secretariat)
+    page = client.post(IMPORT, {}).content.decode()
+    assert "Choose a commitments file, a milestones file, or both." in page
 
 
 def test_a_different_file_cannot_be_confirmed_with_anothers_preview(
