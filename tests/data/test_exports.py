@@ -216,3 +216,26 @@ def test_data_page_query_count_is_flat(client, django_assert_num_queries):
     # 1. the published plans with their members
     with django_assert_num_queries(1):
         assert client.get("/en/data/").status_code == 200
+
+
+def test_rows_are_fetched_chunk_by_chunk_as_the_response_is_read(client, monkeypatch):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from commitments import exports
+
+    monkeypatch.setattr(exports, "CHUNK_SIZE", 2)
+    plan = factories.make_plan()
+    for _ in range(6):
+        factories.make_commitment(plan, milestones=1)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/data/commitments.csv")
+        stream = iter(response.streaming_content)
+        next(stream)  # the header
+        next(stream)  # the first row
+        after_first_chunk = len(queries)
+        rest = list(stream)
+    assert len(rest) == 5
+    # Each further chunk of two rows runs its own prefetch queries (plans, institutions,
+    # values): the rows were not all loaded when the first one was sent.
+    assert len(queries) - after_first_chunk == 2 * 3
