@@ -2,12 +2,44 @@
 
 from __future__ import annotations
 
+from django.apps import apps
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+
+class SubqueryCount(Subquery):
+    """How many rows a subquery returns, as an integer annotation (0 when none)."""
+
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) _count)"
+    output_field = models.IntegerField()
+
+
+def milestone_rollup(milestones: models.QuerySet) -> dict[str, SubqueryCount]:
+    """Annotations that roll milestones up by the one rule of ``commitments.models.Progress``.
+
+    ``milestones`` is a Milestone QuerySet correlated with the outer row by ``OuterRef``. The
+    rule (finished over all; overdue when the end month has passed and it is not finished) is
+    restated here because ``plans`` may not import ``commitments``; tests pin both to agree.
+    """
+    this_month = timezone.localdate().replace(day=1)
+    milestones = milestones.order_by().values("pk").distinct()
+    return {
+        "n_milestones": SubqueryCount(milestones),
+        "n_finished": SubqueryCount(milestones.filter(status="finished")),
+        "n_overdue": SubqueryCount(
+            milestones.filter(end__lt=this_month).exclude(status="finished")
+        ),
+    }
+
+
+def _model(name: str) -> type[models.Model]:
+    # ``plans`` is imported by ``commitments``, never the reverse: look the model up lazily.
+    return apps.get_model("commitments", name)
 
 
 class Vocabulary(models.Model):
@@ -51,6 +83,46 @@ class Sector(Vocabulary):
         verbose_name_plural = _("sectors")
 
 
+class MemberQuerySet(models.QuerySet):
+    def with_progress(self) -> MemberQuerySet:
+        """Annotate plans, commitments and milestones rolled up from its published plans.
+
+        A member's plans are those it leads and those it joined as a consortium member; a
+        commitment shared by two of them counts once.
+        """
+        in_member_plans = (
+            Q(action_plans__member=OuterRef("pk"))
+            | Q(action_plans__consortium_members=OuterRef("pk"))
+        ) & Q(action_plans__status="published")
+        commitments = (
+            _model("Commitment")
+            .objects.filter(in_member_plans, is_published=True)
+            .order_by()
+            .values("pk")
+            .distinct()
+        )
+        plans = (
+            ActionPlan.objects.published()
+            .filter(Q(member=OuterRef("pk")) | Q(consortium_members=OuterRef("pk")))
+            .order_by()
+            .values("pk")
+            .distinct()
+        )
+        milestones = _model("Milestone").objects.filter(
+            (
+                Q(commitment__action_plans__member=OuterRef("pk"))
+                | Q(commitment__action_plans__consortium_members=OuterRef("pk"))
+            )
+            & Q(commitment__action_plans__status="published"),
+            commitment__is_published=True,
+        )
+        return self.annotate(
+            n_plans=SubqueryCount(plans),
+            n_commitments=SubqueryCount(commitments),
+            **milestone_rollup(milestones),
+        )
+
+
 class Member(models.Model):
     """An OGP member: a national government or a local jurisdiction."""
 
@@ -60,7 +132,10 @@ class Member(models.Model):
 
     name = models.CharField(_("name"), max_length=200)
     display_name = models.CharField(
-        _("display name"), max_length=250, blank=True, help_text=_("For example “Mexico State, Mexico”.")
+        _("display name"),
+        max_length=250,
+        blank=True,
+        help_text=_("For example “Mexico State, Mexico”."),
     )
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.LOCAL)
@@ -85,6 +160,8 @@ class Member(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
+    objects = MemberQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("member")
@@ -95,6 +172,28 @@ class Member(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("plans:member", kwargs={"slug": self.slug})
+
+
+class InstitutionQuerySet(models.QuerySet):
+    def with_progress(self) -> InstitutionQuerySet:
+        """Annotate the published commitments it leads or supports and their milestones."""
+        published = _model("Commitment").objects.published()
+        led = published.filter(
+            institution_roles__institution=OuterRef("pk"), institution_roles__role="lead"
+        )
+        supported = published.filter(
+            institution_roles__institution=OuterRef("pk"), institution_roles__role="supporting"
+        )
+        milestones = _model("Milestone").objects.filter(
+            commitment__institution_roles__institution=OuterRef("pk"),
+            commitment__is_published=True,
+            commitment__action_plans__status="published",
+        )
+        return self.annotate(
+            n_led=SubqueryCount(led.order_by().values("pk")),
+            n_supported=SubqueryCount(supported.order_by().values("pk")),
+            **milestone_rollup(milestones),
+        )
 
 
 class Institution(models.Model):
@@ -134,6 +233,8 @@ class Institution(models.Model):
         related_name="institutions",
         help_text=_("Users of the Implementer group who update this institution’s milestones."),
     )
+
+    objects = InstitutionQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -336,6 +437,28 @@ class ActionPlanQuerySet(models.QuerySet):
         """Published plans; staff see drafts too."""
         return self if getattr(user, "is_staff", False) else self.published()
 
+    def with_progress(self) -> ActionPlanQuerySet:
+        """Annotate its published commitments and their milestones, rolled up by one rule."""
+        commitments = _model("Commitment").objects.filter(
+            action_plans=OuterRef("pk"), is_published=True
+        )
+        milestones = _model("Milestone").objects.filter(
+            commitment__action_plans=OuterRef("pk"), commitment__is_published=True
+        )
+        return self.annotate(
+            n_commitments=SubqueryCount(commitments.order_by().values("pk")),
+            **milestone_rollup(milestones),
+        )
+
+    def in_implementation(self, today=None) -> ActionPlanQuerySet:
+        """Plans whose period has not ended: by end month when known, else by end year."""
+        today = today or timezone.localdate()
+        this_month = today.replace(day=1)
+        return self.filter(
+            Q(end_month__gte=this_month) | Q(end_month__isnull=True, end_year__gte=today.year),
+            start_year__lte=today.year,
+        )
+
 
 class ActionPlan(models.Model):
     """An OGP Local action plan with the questions of OGP's template, each its own field."""
@@ -369,7 +492,9 @@ class ActionPlan(models.Model):
     )
     lead_institutions = models.ManyToManyField(
         Institution,
-        verbose_name=_("Please list the lead institutions responsible for the implementation of this OGP action plan."),
+        verbose_name=_(
+            "Please list the lead institutions responsible for the implementation of this OGP action plan."
+        ),
         blank=True,
         related_name="led_plans",
     )
@@ -381,11 +506,15 @@ class ActionPlan(models.Model):
         blank=True,
     )
     achievements = models.TextField(
-        _("What are the achievements in open government to date (for example, recent open government reforms)?"),
+        _(
+            "What are the achievements in open government to date (for example, recent open government reforms)?"
+        ),
         blank=True,
     )
     challenges = models.TextField(
-        _("What are the current challenges/areas for improvement in open government that the jurisdiction wishes to tackle?"),
+        _(
+            "What are the current challenges/areas for improvement in open government that the jurisdiction wishes to tackle?"
+        ),
         blank=True,
     )
     medium_term_goals = models.TextField(
@@ -397,21 +526,29 @@ class ActionPlan(models.Model):
         blank=True,
     )
     policy_goals = models.TextField(
-        _("How does the open government strategic vision contribute to the accomplishment of the current administration’s overall policy goals?"),
+        _(
+            "How does the open government strategic vision contribute to the accomplishment of the current administration’s overall policy goals?"
+        ),
         blank=True,
     )
 
     # Engagement and Coordination in the Open Government Strategic Vision and OGP Action Plan
     institutional_arrangements = models.TextField(
-        _("What kind of institutional arrangements are in place to coordinate between government agencies and departments to implement the OGP action plan?"),
+        _(
+            "What kind of institutional arrangements are in place to coordinate between government agencies and departments to implement the OGP action plan?"
+        ),
         blank=True,
     )
     collaboration_spaces = models.TextField(
-        _("What kind of spaces have you used or created to enable the collaboration between government and civil society in the co-creation and implementation of this action plan? Mention both offline and online spaces."),
+        _(
+            "What kind of spaces have you used or created to enable the collaboration between government and civil society in the co-creation and implementation of this action plan? Mention both offline and online spaces."
+        ),
         blank=True,
     )
     diversity_measures = models.TextField(
-        _("What measures did you take to ensure diversity of representation (including vulnerable or marginalized populations) in these spaces?"),
+        _(
+            "What measures did you take to ensure diversity of representation (including vulnerable or marginalized populations) in these spaces?"
+        ),
         blank=True,
     )
     participants = models.TextField(_("Who participated in these spaces?"), blank=True)
@@ -424,7 +561,9 @@ class ActionPlan(models.Model):
         blank=True,
     )
     continued_collaboration = models.TextField(
-        _("How will government and non-governmental stakeholders continue to collaborate through the implementation of the action plan?"),
+        _(
+            "How will government and non-governmental stakeholders continue to collaborate through the implementation of the action plan?"
+        ),
         blank=True,
     )
     monitoring_body = models.TextField(
@@ -435,7 +574,9 @@ class ActionPlan(models.Model):
         _("Provide the contact details for the independent monitoring body."), blank=True
     )
     progress_activities = models.TextField(
-        _("What types of activities will you have in place to discuss progress on commitments with stakeholders?"),
+        _(
+            "What types of activities will you have in place to discuss progress on commitments with stakeholders?"
+        ),
         blank=True,
     )
     agency_checkins = models.TextField(
