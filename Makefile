@@ -47,7 +47,7 @@ lint: venv
 	$(PY) -m ruff format --check .
 
 check-deploy: venv
-	DEBUG=0 SECRET_KEY=check-deploy-$$RANDOM$$RANDOM$$RANDOM$$RANDOM$$RANDOM$$RANDOM$$RANDOM$$RANDOM ALLOWED_HOSTS=example.org \
+	DEBUG=0 SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))') ALLOWED_HOSTS=example.org \
 	  $(PY) manage.py check --deploy --fail-level WARNING
 
 clean:

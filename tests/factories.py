@@ -18,7 +18,9 @@ def n() -> int:
     return next(_seq)
 
 
-def make_user(username: str | None = None, *, group: str | None = None, staff: bool = False, **extra) -> User:
+def make_user(
+    username: str | None = None, *, group: str | None = None, staff: bool = False, **extra
+) -> User:
     username = username or f"user{n()}"
     user = User.objects.create_user(username=username, password="pw", is_staff=staff, **extra)
     if group:
