@@ -382,7 +382,9 @@ def test_feeds_parse_as_atom_and_hold_published_updates(client):
     link = per_plan[0].find(f"{ATOM}link").get("href")
     assert "/en/commitments/MXMEX0009/#update-" in link
     summary = per_plan[0].find(f"{ATOM}summary").text
-    assert "municipal openness study" in summary and "https://example.org/estudio-apertura" in summary
+    assert (
+        "municipal openness study" in summary and "https://example.org/estudio-apertura" in summary
+    )
 
     per_commitment = _atom_entries(client.get("/en/commitments/MXMEX0009/feed/"))
     assert len(per_commitment) == 1
@@ -399,9 +401,10 @@ def test_pages_link_their_feeds(client):
     html = client.get("/en/commitments/MXMEX0009/").content.decode()
     assert 'type="application/atom+xml"' in html
     assert 'href="/en/commitments/MXMEX0009/feed/"' in html
-    assert f'href="/en/feeds/updates/plans/{plan.slug}/"' in client.get(
-        plan.get_absolute_url()
-    ).content.decode()
+    assert (
+        f'href="/en/feeds/updates/plans/{plan.slug}/"'
+        in client.get(plan.get_absolute_url()).content.decode()
+    )
 
 
 def test_sitemap_lists_public_pages_in_both_languages(client):
@@ -426,7 +429,10 @@ def test_pages_carry_titles_descriptions_and_open_graph(client):
     assert '<meta property="og:title" content="Open government culture (MXMEX0009)">' in html
     assert '<meta property="og:url" content="http://testserver/en/commitments/MXMEX0009/">' in html
     assert '<meta property="og:locale" content="en_US">' in html
-    assert '<link rel="alternate" hreflang="es" href="http://testserver/es/commitments/MXMEX0009/">' in html
+    assert (
+        '<link rel="alternate" hreflang="es" href="http://testserver/es/commitments/MXMEX0009/">'
+        in html
+    )
 
 
 # Spanish ------------------------------------------------------------------------------------
