@@ -453,7 +453,6 @@ def test_spanish_pages_are_in_spanish(client):
         "Acceso a la información",
         "Terminado",
         "Vencido",
-        "feb 2022",
         "Deja una respuesta",
         "No hay comentarios",
         "Tu dirección de correo electrónico no será publicada.",

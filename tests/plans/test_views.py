@@ -427,3 +427,5 @@ def test_spanish_member_and_plan_pages(client):
     html = client.get(plan.get_absolute_url().replace("/en/", "/es/")).content.decode()
     assert "Desafíos, oportunidades y visión estratégica de gobierno abierto" in html
     assert "¿Cuál es la visión a largo plazo" in html
+    assert "septiembre 2023" in html  # dates are localised
+    assert "23 de febrero de 2022" in html
