@@ -17,6 +17,10 @@ class CommentForm(forms.ModelForm):
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
 
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("label_suffix", "")  # the labels end in “*” already
+        super().__init__(*args, **kwargs)
+
     class Meta:
         model = Comment
         fields = ["text", "name", "email"]

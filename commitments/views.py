@@ -109,6 +109,18 @@ def explore(request):
 def commitment_list(request):
     """The explorer: filters in the query string, counts, sorting, pagination, CSV link."""
     found, qs, sort = explore(request)
+    for field in found.form.fields.values():
+        if getattr(field, "empty_label", None) is not None:
+            field.empty_label = _("Any")
+    status = found.form.fields["status"]
+    status.empty_label = None
+    status.choices = [("", _("Any")), *MilestoneStatus.choices]
+    # NullBooleanSelect marks “unknown” (no filter) as its empty value.
+    found.form.fields["overdue"].widget.choices = [
+        ("unknown", _("Any")),
+        ("true", _("Only commitments with overdue milestones")),
+        ("false", _("Only commitments without overdue milestones")),
+    ]
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -125,7 +137,9 @@ def commitment_list(request):
             "query": query.urlencode(),
             "csv_query": csv_query.urlencode(),
             "filtered": any(
-                value for key, value in request.GET.items() if key not in {"page", "sort"}
+                value not in {"", "unknown"}
+                for key, value in request.GET.items()
+                if key not in {"page", "sort"}
             ),
             "rule": Progress.RULE,
         },

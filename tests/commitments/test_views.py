@@ -474,3 +474,16 @@ def test_milestone_status_filter_offers_every_status(client):
     html = client.get("/en/commitments/").content.decode()
     for status in MilestoneStatus:
         assert f'value="{status.value}"' in html
+
+
+def test_explorer_form_keeps_the_chosen_filters(client):
+    make_commitment(title="Late", milestones=1)
+    html = client.get("/en/commitments/?overdue=true&status=stuck&q=late").content.decode()
+    assert '<option value="true" selected>Only commitments with overdue milestones' in html
+    assert '<option value="stuck" selected>Stuck</option>' in html
+    assert 'value="late"' in html
+    assert "Clear all filters" in html
+    html = client.get("/en/commitments/").content.decode()
+    assert '<option value="unknown" selected>Any</option>' in html
+    assert "---------" not in html
+    assert "Clear all filters" not in html
