@@ -487,3 +487,33 @@ def test_explorer_form_keeps_the_chosen_filters(client):
     assert '<option value="unknown" selected>Any</option>' in html
     assert "---------" not in html
     assert "Clear all filters" not in html
+
+
+def test_pages_send_a_strict_content_security_policy(client):
+    response = client.get("/en/")
+    policy = response["Content-Security-Policy"]
+    assert "default-src 'self'" in policy
+    assert "script-src 'self'" in policy and "style-src 'self'" in policy
+    assert "unsafe-inline" not in policy
+
+
+def test_feed_query_count_is_flat(client, django_assert_num_queries):
+    secretariat = make_secretariat()
+    for _ in range(3):
+        commitment = make_commitment(milestones=1)
+        change_milestone_status(
+            milestone=commitment.milestones.get(),
+            new_status="finished",
+            by=secretariat,
+            evidence=["https://example.org/e"],
+        )
+    # 1 the latest updates with milestones, commitments and institutions  2 their evidence
+    with django_assert_num_queries(2):
+        response = client.get("/en/feeds/updates/")
+    assert len(_atom_entries(response)) == 3
+
+
+def test_robots_txt_points_to_the_sitemap(client):
+    text = client.get("/robots.txt").content.decode()
+    assert "Sitemap: http://testserver/sitemap.xml" in text
+    assert "Disallow: /admin/" in text
