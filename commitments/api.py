@@ -190,6 +190,13 @@ class CommitmentViewSet(viewsets.ReadOnlyModelViewSet):
             .order_by("number", "pk")
         )
 
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        # A search without an explicit ordering lists the best matches first.
+        if "rank" in queryset.query.annotations and not self.request.query_params.get("ordering"):
+            queryset = queryset.order_by("-rank", "number", "pk")
+        return queryset
+
     def get_object(self):
         commitment = get_object_or_404(self.get_queryset(), commitment_lookup(self.kwargs["key"]))
         self.check_object_permissions(self.request, commitment)

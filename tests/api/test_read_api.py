@@ -383,3 +383,26 @@ def test_a_browser_gets_json_too(client, published):
     response = client.get("/api/v1/", HTTP_ACCEPT="text/html,application/xhtml+xml,*/*;q=0.8")
     assert response["Content-Type"] == "application/json"
     assert response.json()["commitments"] == "http://testserver/api/v1/commitments/"
+
+
+def test_a_search_lists_the_best_matches_first(client):
+    plan = factories.make_plan()
+    factories.make_commitment(plan, ogp_id="MXMEX0301", number=1, title="Datos", problem="agua")
+    factories.make_commitment(
+        plan, ogp_id="MXMEX0302", number=2, title="Agua potable", problem="agua y más agua"
+    )
+    keys = [c["key"] for c in client.get("/api/v1/commitments/?q=agua").json()["results"]]
+    assert sorted(keys) == ["MXMEX0301", "MXMEX0302"]
+    from django.db import connection
+
+    if connection.vendor == "postgresql":  # ranking is PostgreSQL's; elsewhere every match ties
+        assert keys == ["MXMEX0302", "MXMEX0301"]
+    ordered = client.get("/api/v1/commitments/?q=agua&ordering=number").json()["results"]
+    assert [c["key"] for c in ordered] == ["MXMEX0301", "MXMEX0302"]
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/v1/sectors/a%0Ab.c/", "/api/v1/commitments/x.y/", "/api/v1/plans/%F0%9F%92%A5/"]
+)
+def test_odd_addresses_are_json_404s(client, path):
+    assert_error(client.get(path), 404, "not_found")
