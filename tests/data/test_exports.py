@@ -239,3 +239,22 @@ def test_rows_are_fetched_chunk_by_chunk_as_the_response_is_read(client, monkeyp
     # Each further chunk of two rows runs its own prefetch queries (plans, institutions,
     # values): the rows were not all loaded when the first one was sent.
     assert len(queries) - after_first_chunk == 2 * 3
+
+
+def test_each_published_plan_page_links_its_downloads(client):
+    portal = build_portal()
+    page = client.get("/en/plans/mexico-state-2021/").content.decode()
+    for path in ("commitments.csv", "milestones.csv", "commitments.json"):
+        assert f'href="/data/{path}?plan=mexico-state-2021"' in page
+    assert 'href="/en/data/#columns"' in page
+    assert 'href="/en/data/"' in page  # the footer's “Open data”
+    # Each link downloads that plan only.
+    rows = read_csv(content(client.get("/data/commitments.csv?plan=mexico-state-2021")))
+    assert {r["Commitment Title"] for r in rows} == {portal["rti"].title, "Compromiso sin ID"}
+
+
+def test_a_draft_plan_page_offers_no_download(client, secretariat):
+    build_portal()
+    client.force_login(secretariat)
+    page = client.get("/en/plans/draft-plan/").content.decode()
+    assert "/data/commitments.csv?plan=draft-plan" not in page
