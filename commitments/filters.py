@@ -53,13 +53,20 @@ class CommitmentFilter(django_filters.FilterSet):
 
     class Meta:
         model = Commitment
-        fields = ["member", "plan", "policy_area", "ogp_value", "institution", "status", "overdue", "q"]
+        fields = [
+            "member",
+            "plan",
+            "policy_area",
+            "ogp_value",
+            "institution",
+            "status",
+            "overdue",
+            "q",
+        ]
 
     def filter_member(self, queryset, name, value):
         plans = ActionPlan.objects.filter(commitments=OuterRef("pk"), member=value)
-        consortium = ActionPlan.objects.filter(
-            commitments=OuterRef("pk"), consortium_members=value
-        )
+        consortium = ActionPlan.objects.filter(commitments=OuterRef("pk"), consortium_members=value)
         return queryset.filter(Exists(plans) | Exists(consortium))
 
     def filter_status(self, queryset, name, value):

@@ -78,9 +78,7 @@ class CommitmentQuerySet(models.QuerySet):
         """Published commitments that belong to at least one published plan."""
         from plans.models import ActionPlan
 
-        in_published_plan = ActionPlan.objects.published().filter(
-            commitments=OuterRef("pk")
-        )
+        in_published_plan = ActionPlan.objects.published().filter(commitments=OuterRef("pk"))
         return self.filter(Exists(in_published_plan), is_published=True)
 
     def visible_to(self, user) -> CommitmentQuerySet:
@@ -141,9 +139,7 @@ class Commitment(models.Model):
         validators=[ogp_id_validator],
         help_text=_("Leave empty until OGP assigns one, for example MXMEX0009."),
     )
-    number = models.PositiveSmallIntegerField(
-        _("number in its plan"), null=True, blank=True
-    )
+    number = models.PositiveSmallIntegerField(_("number in its plan"), null=True, blank=True)
     title = models.CharField(_("title"), max_length=500)
     short_title = models.CharField(_("short title"), max_length=200, blank=True)
     action_plans = models.ManyToManyField(
@@ -163,7 +159,9 @@ class Commitment(models.Model):
         blank=True,
     )
     long_term_goal = models.TextField(
-        _("What long-term goal as identified in your Open Government Strategy does this commitment relate to?"),
+        _(
+            "What long-term goal as identified in your Open Government Strategy does this commitment relate to?"
+        ),
         blank=True,
     )
     primary_policy_area = models.ForeignKey(
@@ -217,7 +215,9 @@ class Commitment(models.Model):
                 violation_error_message=ogp_id_validator.message,
             ),
             models.CheckConstraint(
-                condition=Q(start__isnull=True) | Q(end__isnull=True) | Q(end__gte=models.F("start")),
+                condition=Q(start__isnull=True)
+                | Q(end__isnull=True)
+                | Q(end__gte=models.F("start")),
                 name="commitment_ends_after_it_starts",
                 violation_error_message=_("A commitment cannot end before it starts."),
             ),
@@ -273,7 +273,9 @@ class CommitmentInstitution(models.Model):
             models.UniqueConstraint(
                 fields=["commitment", "institution"],
                 name="commitment_institution_once",
-                violation_error_message=_("This institution is already involved in the commitment."),
+                violation_error_message=_(
+                    "This institution is already involved in the commitment."
+                ),
             )
         ]
 
@@ -298,20 +300,25 @@ class MilestoneQuerySet(models.QuerySet):
             return self
         if not getattr(user, "is_authenticated", False):
             return self.none()
-        return self.filter(
-            commitment__institution_roles__institution__staff=user
-        ).distinct()
+        return self.filter(commitment__institution_roles__institution__staff=user).distinct()
 
 
 class Milestone(models.Model):
     commitment = models.ForeignKey(
-        Commitment, verbose_name=_("commitment"), on_delete=models.CASCADE, related_name="milestones"
+        Commitment,
+        verbose_name=_("commitment"),
+        on_delete=models.CASCADE,
+        related_name="milestones",
     )
     number = models.PositiveSmallIntegerField(_("number"))
     title = models.CharField(_("title"), max_length=1000)
     description = models.TextField(_("description"), blank=True)
-    start = models.DateField(_("start date"), null=True, blank=True, help_text=_("Month precision: the 1st."))
-    end = models.DateField(_("end date"), null=True, blank=True, help_text=_("Month precision: the 1st."))
+    start = models.DateField(
+        _("start date"), null=True, blank=True, help_text=_("Month precision: the 1st.")
+    )
+    end = models.DateField(
+        _("end date"), null=True, blank=True, help_text=_("Month precision: the 1st.")
+    )
     responsible_institution = models.ForeignKey(
         "plans.Institution",
         verbose_name=_("responsible institution"),
@@ -339,10 +346,14 @@ class Milestone(models.Model):
             models.UniqueConstraint(
                 fields=["commitment", "number"],
                 name="milestone_number_unique_in_commitment",
-                violation_error_message=_("This commitment already has a milestone with this number."),
+                violation_error_message=_(
+                    "This commitment already has a milestone with this number."
+                ),
             ),
             models.CheckConstraint(
-                condition=Q(start__isnull=True) | Q(end__isnull=True) | Q(end__gte=models.F("start")),
+                condition=Q(start__isnull=True)
+                | Q(end__isnull=True)
+                | Q(end__gte=models.F("start")),
                 name="milestone_ends_after_it_starts",
                 violation_error_message=_("A milestone cannot end before it starts."),
             ),
@@ -399,7 +410,9 @@ class MilestoneUpdate(models.Model):
         verbose_name_plural = _("milestone updates")
 
     def __str__(self) -> str:
-        return f"{self.milestone}: {self.get_old_status_display()} → {self.get_new_status_display()}"
+        return (
+            f"{self.milestone}: {self.get_old_status_display()} → {self.get_new_status_display()}"
+        )
 
 
 class EvidenceLink(models.Model):

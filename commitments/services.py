@@ -97,7 +97,9 @@ def change_milestone_status(
     not update the milestone and ``ValidationError`` for an unknown status or a bad link.
     """
     if new_status not in MilestoneStatus.values:
-        raise ValidationError({"status": _("“%(status)s” is not a milestone status.") % {"status": new_status}})
+        raise ValidationError(
+            {"status": _("“%(status)s” is not a milestone status.") % {"status": new_status}}
+        )
     links = _clean_evidence(evidence)
     # Two editors, one winner: the row stays locked until the update is written.
     locked = Milestone.objects.select_for_update().select_related("commitment").get(pk=milestone.pk)
@@ -108,9 +110,7 @@ def change_milestone_status(
         return locked
     author_institution = None
     if not is_secretariat(by):
-        author_institution = (
-            locked.commitment.institutions.filter(staff=by).order_by("pk").first()
-        )
+        author_institution = locked.commitment.institutions.filter(staff=by).order_by("pk").first()
     update = MilestoneUpdate.objects.create(
         milestone=locked,
         author=by,

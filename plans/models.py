@@ -60,7 +60,10 @@ class Member(models.Model):
 
     name = models.CharField(_("name"), max_length=200)
     display_name = models.CharField(
-        _("display name"), max_length=250, blank=True, help_text=_("For example “Mexico State, Mexico”.")
+        _("display name"),
+        max_length=250,
+        blank=True,
+        help_text=_("For example “Mexico State, Mexico”."),
     )
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.LOCAL)
@@ -369,7 +372,9 @@ class ActionPlan(models.Model):
     )
     lead_institutions = models.ManyToManyField(
         Institution,
-        verbose_name=_("Please list the lead institutions responsible for the implementation of this OGP action plan."),
+        verbose_name=_(
+            "Please list the lead institutions responsible for the implementation of this OGP action plan."
+        ),
         blank=True,
         related_name="led_plans",
     )
@@ -381,11 +386,15 @@ class ActionPlan(models.Model):
         blank=True,
     )
     achievements = models.TextField(
-        _("What are the achievements in open government to date (for example, recent open government reforms)?"),
+        _(
+            "What are the achievements in open government to date (for example, recent open government reforms)?"
+        ),
         blank=True,
     )
     challenges = models.TextField(
-        _("What are the current challenges/areas for improvement in open government that the jurisdiction wishes to tackle?"),
+        _(
+            "What are the current challenges/areas for improvement in open government that the jurisdiction wishes to tackle?"
+        ),
         blank=True,
     )
     medium_term_goals = models.TextField(
@@ -397,21 +406,29 @@ class ActionPlan(models.Model):
         blank=True,
     )
     policy_goals = models.TextField(
-        _("How does the open government strategic vision contribute to the accomplishment of the current administration’s overall policy goals?"),
+        _(
+            "How does the open government strategic vision contribute to the accomplishment of the current administration’s overall policy goals?"
+        ),
         blank=True,
     )
 
     # Engagement and Coordination in the Open Government Strategic Vision and OGP Action Plan
     institutional_arrangements = models.TextField(
-        _("What kind of institutional arrangements are in place to coordinate between government agencies and departments to implement the OGP action plan?"),
+        _(
+            "What kind of institutional arrangements are in place to coordinate between government agencies and departments to implement the OGP action plan?"
+        ),
         blank=True,
     )
     collaboration_spaces = models.TextField(
-        _("What kind of spaces have you used or created to enable the collaboration between government and civil society in the co-creation and implementation of this action plan? Mention both offline and online spaces."),
+        _(
+            "What kind of spaces have you used or created to enable the collaboration between government and civil society in the co-creation and implementation of this action plan? Mention both offline and online spaces."
+        ),
         blank=True,
     )
     diversity_measures = models.TextField(
-        _("What measures did you take to ensure diversity of representation (including vulnerable or marginalized populations) in these spaces?"),
+        _(
+            "What measures did you take to ensure diversity of representation (including vulnerable or marginalized populations) in these spaces?"
+        ),
         blank=True,
     )
     participants = models.TextField(_("Who participated in these spaces?"), blank=True)
@@ -424,7 +441,9 @@ class ActionPlan(models.Model):
         blank=True,
     )
     continued_collaboration = models.TextField(
-        _("How will government and non-governmental stakeholders continue to collaborate through the implementation of the action plan?"),
+        _(
+            "How will government and non-governmental stakeholders continue to collaborate through the implementation of the action plan?"
+        ),
         blank=True,
     )
     monitoring_body = models.TextField(
@@ -435,7 +454,9 @@ class ActionPlan(models.Model):
         _("Provide the contact details for the independent monitoring body."), blank=True
     )
     progress_activities = models.TextField(
-        _("What types of activities will you have in place to discuss progress on commitments with stakeholders?"),
+        _(
+            "What types of activities will you have in place to discuss progress on commitments with stakeholders?"
+        ),
         blank=True,
     )
     agency_checkins = models.TextField(

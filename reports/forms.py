@@ -165,15 +165,24 @@ class MultipleFileField(forms.FileField):
         return [single(data, initial)] if data else []
 
 
-def _tune_fields(form: forms.ModelForm) -> None:
-    """Drafts save incomplete: no field is required here; answers show as radio buttons."""
+def _tune_fields(form: forms.ModelForm, choices_cache: dict | None) -> None:
+    """Drafts save incomplete: no field is required here; answers show as radio buttons.
+
+    The options of each answer scale are read once per page (``choices_cache``), not once per
+    question.
+    """
+    choices_cache = {} if choices_cache is None else choices_cache
     for name, form_field in form.fields.items():
         form_field.required = False
-        model_field = form._meta.model._meta.get_field(name) if name != "version" else None
-        if model_field is None:
+        if name not in form._meta.fields:
             continue
+        model_field = form._meta.model._meta.get_field(name)
         if isinstance(model_field, models.ForeignKey):
             form_field.empty_label = None
+            scale_model = model_field.related_model
+            if scale_model not in choices_cache:
+                choices_cache[scale_model] = [(term.pk, term.label) for term in form_field.queryset]
+            form_field.choices = choices_cache[scale_model]
             form_field.widget = forms.RadioSelect(choices=form_field.choices)
         elif model_field.choices:
             form_field.choices = list(model_field.choices)
@@ -202,9 +211,9 @@ def _fields(questions: list[Question]) -> list[str]:
 class ReportForm(forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, choices_cache: dict | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        _tune_fields(self)
+        _tune_fields(self, choices_cache)
         self.fields["version"].required = True
         if not self.is_bound:
             self.initial["version"] = self.instance.version
@@ -232,9 +241,9 @@ class CommitmentAssessmentForm(forms.ModelForm):
         model = CommitmentAssessment
         fields = _fields(CommitmentAssessment.QUESTIONS)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, choices_cache: dict | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        _tune_fields(self)
+        _tune_fields(self, choices_cache)
 
     def questions(self) -> list[dict]:
         position = self.instance.position

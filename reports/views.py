@@ -118,9 +118,10 @@ def edit_inception(request, pk: int):
             raise PermissionDenied(_("A submitted report can no longer be edited."))
         return _read_only(request, report, "reports/workspace_inception.html")
     assessments = report.assessments.select_related("commitment").order_by("position", "pk")
+    cache: dict = {}
     if request.method == "POST":
-        form = InceptionReportForm(request.POST, instance=report)
-        formset = AssessmentFormSet(request.POST, queryset=assessments, prefix="assessment")
+        form = InceptionReportForm(request.POST, instance=report, choices_cache=cache)
+        formset = _formset(request.POST, assessments, cache)
         if form.is_valid() and formset.is_valid():
             outcome = _save_and_maybe_submit(
                 request,
@@ -134,14 +135,14 @@ def edit_inception(request, pk: int):
             # The draft was saved but the submission stopped: show the saved version's errors.
             missing = form.missing
             form = _rebind(InceptionReportForm, request, report)
-            formset = AssessmentFormSet(request.POST, queryset=assessments, prefix="assessment")
+            formset = _formset(request.POST, assessments.all(), cache)
             formset.is_valid()
             _place_missing(form, formset, missing)
         else:
             messages.error(request, _("Please correct the errors below."))
     else:
-        form = InceptionReportForm(instance=report)
-        formset = AssessmentFormSet(queryset=assessments, prefix="assessment")
+        form = InceptionReportForm(instance=report, choices_cache=cache)
+        formset = _formset(None, assessments, cache)
     return render(
         request,
         "reports/workspace_inception.html",
@@ -227,6 +228,12 @@ def _render_conflict(request, report, form, formset):
     report.refresh_from_db()
     return render(
         request, template, {"report": report, "form": form, "formset": formset}, status=409
+    )
+
+
+def _formset(data, assessments, cache: dict):
+    return AssessmentFormSet(
+        data, queryset=assessments, prefix="assessment", form_kwargs={"choices_cache": cache}
     )
 
 

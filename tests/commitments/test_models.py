@@ -42,7 +42,9 @@ def test_an_ogp_id_is_unique_when_present_but_many_may_be_empty():
 
 
 def test_a_commitment_does_not_end_before_it_starts():
-    commitment = Commitment(title="Backwards", start=datetime.date(2022, 5, 1), end=datetime.date(2022, 2, 1))
+    commitment = Commitment(
+        title="Backwards", start=datetime.date(2022, 5, 1), end=datetime.date(2022, 2, 1)
+    )
     with pytest.raises(ValidationError) as error:
         commitment.full_clean()
     assert "cannot end before it starts" in str(error.value)
@@ -53,7 +55,11 @@ def test_a_commitment_does_not_end_before_it_starts():
 def test_a_milestone_does_not_end_before_it_starts():
     commitment = make_commitment()
     milestone = Milestone(
-        commitment=commitment, number=1, title="x", start=datetime.date(2022, 5, 1), end=datetime.date(2022, 2, 1)
+        commitment=commitment,
+        number=1,
+        title="x",
+        start=datetime.date(2022, 5, 1),
+        end=datetime.date(2022, 2, 1),
     )
     with pytest.raises(ValidationError) as error:
         milestone.full_clean()
@@ -77,8 +83,12 @@ def test_milestone_numbers_are_unique_within_a_commitment():
 def test_a_milestone_is_overdue_when_its_end_month_has_passed_and_it_is_not_finished():
     commitment = make_commitment()
     late = make_milestone(commitment, end=datetime.date(2022, 4, 1))
-    done = make_milestone(commitment, end=datetime.date(2022, 4, 1), status=MilestoneStatus.FINISHED)
-    future = make_milestone(commitment, end=datetime.date(2999, 1, 1), start=datetime.date(2998, 1, 1))
+    done = make_milestone(
+        commitment, end=datetime.date(2022, 4, 1), status=MilestoneStatus.FINISHED
+    )
+    future = make_milestone(
+        commitment, end=datetime.date(2999, 1, 1), start=datetime.date(2998, 1, 1)
+    )
     assert late.is_overdue and not done.is_overdue and not future.is_overdue
     assert list(Milestone.objects.overdue()) == [late]
     assert list(Commitment.objects.overdue()) == [commitment]
