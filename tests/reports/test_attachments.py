@@ -38,7 +38,7 @@ def post_files(client, report, *uploads, **extra):
         ("budget.ods", files.odf("application/vnd.oasis.opendocument.spreadsheet")),
         ("old.doc", files.OLE2),
         ("old.xls", files.OLE2),
-        ("data.csv", "municipio,avance\nToluca,3\nMetepec,2\n".encode()),
+        ("data.csv", b"municipio,avance\nToluca,3\nMetepec,2\n"),
         ("datos.csv", "municipio,año\nTlalnepantla,2022\n".encode("cp1252")),
     ],
 )
