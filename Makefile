@@ -26,13 +26,13 @@ $(VENV)/.installed: pyproject.toml
 	@echo "Using $(PYTHON)"
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[dev]"
+	$(PY) -m pip install --quiet ".[dev]"
 	touch $@
 
 venv: $(VENV)/.installed
 
 messages: venv
-	cd $(CURDIR) && DEBUG=1 $(PY) manage.py compilemessages --ignore=.venv -v 0
+	if ls locale/*/LC_MESSAGES/*.po >/dev/null 2>&1; then DEBUG=1 $(PY) manage.py compilemessages --ignore=.venv -v 0; fi
 
 run: venv messages
 	DEBUG=$${DEBUG:-1} $(PY) manage.py migrate --no-input
@@ -47,7 +47,7 @@ lint: venv
 	$(PY) -m ruff format --check .
 
 check-deploy: venv
-	DEBUG=0 SECRET_KEY=check-deploy-$$RANDOM$$RANDOM$$RANDOM$$RANDOM$$RANDOM$$RANDOM$$RANDOM$$RANDOM ALLOWED_HOSTS=example.org \
+	DEBUG=0 SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))') ALLOWED_HOSTS=example.org \
 	  $(PY) manage.py check --deploy --fail-level WARNING
 
 clean:

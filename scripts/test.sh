@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Run the whole suite on PostgreSQL, then on SQLite.
 # PostgreSQL: $DATABASE_URL if set; else the server at 127.0.0.1:5432 if one answers;
-# else a throwaway cluster started here and removed afterwards.
+# else (or with THROWAWAY_CLUSTER=1) a throwaway cluster started here and removed afterwards.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PY:-.venv/bin/python}
@@ -62,7 +62,7 @@ ensure_chromium
 
 if [ -n "${DATABASE_URL:-}" ]; then
   PG_URL=$DATABASE_URL
-elif pg_answers "postgres://postgres@127.0.0.1:5432/postgres"; then
+elif [ -z "${THROWAWAY_CLUSTER:-}" ] && pg_answers "postgres://postgres@127.0.0.1:5432/postgres"; then
   PG_URL="postgres://postgres@127.0.0.1:5432/ogptracker"
 else
   start_cluster

@@ -1,0 +1,494 @@
+"""The secretariat's admin for commitments and milestones, and the implementers' scoped view.
+
+Every status change made here goes through ``change_milestone_status``: the change form, the
+milestone inline and the bulk action.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Prefetch
+from django.http import Http404
+from django.template.response import TemplateResponse
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from commitments.models import (
+    Commitment,
+    CommitmentInstitution,
+    EvidenceLink,
+    Milestone,
+    MilestoneStatus,
+    MilestoneUpdate,
+    overdue_milestones_q,
+)
+from commitments.services import change_milestone_status, parse_evidence_lines
+from plans.models import Member
+from plans.roles import is_secretariat
+
+EVIDENCE_HELP = _("One link per line: a web address, or “Title | web address”.")
+
+
+class StatusChangeFields(forms.Form):
+    """The note and evidence that go with a status change, written into the public history."""
+
+    note = forms.CharField(
+        label=_("Note on the status change"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Why the status changed. Required when the status changes; shown publicly."),
+    )
+    evidence = forms.CharField(
+        label=_("Evidence links"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=EVIDENCE_HELP,
+    )
+
+
+class MilestoneForm(forms.ModelForm):
+    note = StatusChangeFields.base_fields["note"]
+    evidence = StatusChangeFields.base_fields["evidence"]
+
+    class Meta:
+        model = Milestone
+        fields = [
+            "commitment",
+            "number",
+            "title",
+            "description",
+            "start",
+            "end",
+            "responsible_institution",
+            "status",
+        ]
+
+    def clean_evidence(self):
+        try:
+            return parse_evidence_lines(self.cleaned_data.get("evidence", ""))
+        except ValidationError as error:
+            raise ValidationError(error.messages) from error
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.status_changed() and not (cleaned.get("note") or "").strip():
+            self.add_error("note", _("Say why the status changes: the note is shown publicly."))
+        return cleaned
+
+    def status_changed(self) -> bool:
+        if "status" not in self.changed_data:
+            return False
+        return self.instance.pk is None or self.cleaned_data.get("status") != self.initial.get(
+            "status"
+        )
+
+
+def save_milestone(form: MilestoneForm, user, *, save_fields: bool = True) -> Milestone:
+    """Save a milestone form; its status changes only through the service."""
+    milestone = form.instance
+    new_status = form.cleaned_data.get("status", milestone.status)
+    if milestone.pk is None:
+        milestone.status = MilestoneStatus.NOT_STARTED
+        milestone.save()
+    else:
+        milestone.status = form.initial.get("status", milestone.status)
+        if save_fields:
+            milestone.save()
+    if new_status != milestone.status:
+        change_milestone_status(
+            milestone=milestone,
+            new_status=new_status,
+            by=user,
+            note=form.cleaned_data.get("note", ""),
+            evidence=form.cleaned_data.get("evidence", ()),
+        )
+    return milestone
+
+
+class MemberFilter(admin.SimpleListFilter):
+    title = _("member")
+    parameter_name = "member"
+
+    def lookups(self, request, model_admin):
+        return list(Member.objects.values_list("slug", "name"))
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(action_plans__member__slug=self.value()).distinct()
+        return queryset
+
+
+class MilestoneStatusFilter(admin.SimpleListFilter):
+    title = _("milestone status")
+    parameter_name = "milestone_status"
+
+    def lookups(self, request, model_admin):
+        return MilestoneStatus.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in MilestoneStatus.values:
+            return queryset.filter(
+                Exists(Milestone.objects.filter(commitment=OuterRef("pk"), status=self.value()))
+            )
+        return queryset
+
+
+class OverdueFilter(admin.SimpleListFilter):
+    title = _("overdue")
+    parameter_name = "overdue"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Overdue")), ("no", _("Not overdue"))]
+
+    def queryset(self, request, queryset):
+        if self.value() not in ("yes", "no"):
+            return queryset
+        late = queryset.overdue()
+        return late if self.value() == "yes" else queryset.exclude(pk__in=late.values("pk"))
+
+
+class StatusChangeForm(StatusChangeFields):
+    status = forms.ChoiceField(label=_("New status"), choices=MilestoneStatus.choices)
+
+    field_order = ["status", "note", "evidence"]
+
+    def clean_evidence(self):
+        try:
+            return parse_evidence_lines(self.cleaned_data.get("evidence", ""))
+        except ValidationError as error:
+            raise ValidationError(error.messages) from error
+
+    def clean_note(self):
+        note = self.cleaned_data["note"].strip()
+        if not note:
+            raise ValidationError(_("Say why the status changes: the note is shown publicly."))
+        return note
+
+
+def bulk_change_status(modeladmin, request, milestones, selected):
+    """The “Change status” action: ask for the new status and a note, then record each change."""
+    form = StatusChangeForm(request.POST if "apply" in request.POST else None)
+    if form.is_valid():
+        changed = 0
+        with transaction.atomic():
+            for milestone in milestones:
+                if milestone.status == form.cleaned_data["status"]:
+                    continue
+                change_milestone_status(
+                    milestone=milestone,
+                    new_status=form.cleaned_data["status"],
+                    by=request.user,
+                    note=form.cleaned_data["note"],
+                    evidence=form.cleaned_data["evidence"],
+                )
+                changed += 1
+        modeladmin.message_user(
+            request,
+            ngettext(
+                "The status of %(count)d milestone changed.",
+                "The status of %(count)d milestones changed.",
+                changed,
+            )
+            % {"count": changed},
+            messages.SUCCESS,
+        )
+        return None
+    context = {
+        **modeladmin.admin_site.each_context(request),
+        "title": _("Change the status of milestones"),
+        "opts": modeladmin.model._meta,
+        "form": form,
+        "milestones": milestones,
+        "selected": selected,
+        "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+    }
+    return TemplateResponse(request, "admin/commitments/change_status.html", context)
+
+
+class CommitmentInstitutionInline(admin.TabularInline):
+    model = CommitmentInstitution
+    extra = 0
+    autocomplete_fields = ["institution"]
+
+
+class MilestoneInline(admin.StackedInline):
+    model = Milestone
+    form = MilestoneForm
+    extra = 0
+    autocomplete_fields = ["responsible_institution"]
+    fields = [
+        ("number", "status"),
+        "title",
+        "description",
+        ("start", "end"),
+        "responsible_institution",
+        "note",
+        "evidence",
+    ]
+
+
+@admin.register(Commitment)
+class CommitmentAdmin(admin.ModelAdmin):
+    list_display = ["title", "ogp_id", "plans", "progress", "overdue", "is_published"]
+    list_filter = [
+        MemberFilter,
+        "action_plans",
+        "primary_policy_area",
+        "ogp_values",
+        MilestoneStatusFilter,
+        OverdueFilter,
+        "is_published",
+    ]
+    list_select_related = ["primary_policy_area"]
+    search_fields = ["title", "ogp_id", "institutions__name", "institutions__acronym"]
+    filter_horizontal = ["action_plans", "ogp_values"]
+    autocomplete_fields = ["primary_policy_area", "primary_sector"]
+    inlines = [CommitmentInstitutionInline, MilestoneInline]
+    readonly_fields = ["history"]
+    actions = ["change_status"]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "ogp_id",
+                    "number",
+                    "title",
+                    "short_title",
+                    "action_plans",
+                    "is_published",
+                ]
+            },
+        ),
+        (
+            _("Description"),
+            {"fields": ["problem", "status_quo", "action", "contribution", "long_term_goal"]},
+        ),
+        (
+            _("At a glance"),
+            {
+                "fields": [
+                    ("start", "end"),
+                    "primary_policy_area",
+                    "primary_sector",
+                    "ogp_values",
+                    "values_narrative",
+                ]
+            },
+        ),
+        (_("Milestone history"), {"fields": ["history"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_progress().prefetch_related("action_plans")
+
+    @admin.display(description=_("action plans"))
+    def plans(self, obj):
+        return ", ".join(plan.title for plan in obj.action_plans.all())
+
+    @admin.display(description=_("progress"), ordering="n_finished")
+    def progress(self, obj):
+        return obj.progress.text
+
+    @admin.display(description=_("overdue milestones"), ordering="n_overdue")
+    def overdue(self, obj):
+        return obj.n_overdue
+
+    @admin.display(description=_("history of status changes"))
+    def history(self, obj):
+        if obj.pk is None:
+            return "—"
+        updates = (
+            MilestoneUpdate.objects.filter(milestone__commitment=obj)
+            .select_related("milestone", "author", "author_institution")
+            .prefetch_related("evidence")
+        )
+        if not updates:
+            return _("No status changes yet.")
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join(
+                "",
+                "<li>{} — {}. {}: {} → {}. {} {}</li>",
+                (
+                    (
+                        update.created_at.strftime("%Y-%m-%d %H:%M"),
+                        update.author or "—",
+                        update.milestone.number,
+                        update.get_old_status_display(),
+                        update.get_new_status_display(),
+                        update.note,
+                        " ".join(link.url for link in update.evidence.all()),
+                    )
+                    for update in updates
+                ),
+            ),
+        )
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Milestone:
+            return super().save_formset(request, form, formset, change)
+        for deleted in formset.deleted_forms:
+            if deleted.instance.pk:
+                deleted.instance.delete()
+        for milestone_form in formset.forms:
+            if milestone_form in formset.deleted_forms or not milestone_form.has_changed():
+                continue
+            milestone_form.instance.commitment = form.instance
+            save_milestone(milestone_form, request.user)
+        formset.new_objects = formset.changed_objects = formset.deleted_objects = []
+        return None
+
+    @admin.action(description=_("Change status of their milestones"), permissions=["change"])
+    def change_status(self, request, queryset):
+        milestones = Milestone.objects.filter(commitment__in=queryset).select_related("commitment")
+        return bulk_change_status(self, request, milestones, queryset)
+
+
+class MilestoneUpdateInline(admin.TabularInline):
+    """The milestone's public history: read-only, nobody edits or deletes it."""
+
+    model = MilestoneUpdate
+    extra = 0
+    fields = [
+        "created_at",
+        "author",
+        "author_institution",
+        "old_status",
+        "new_status",
+        "note",
+        "links",
+    ]
+    readonly_fields = fields
+    can_delete = False
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("author", "author_institution")
+            .prefetch_related("evidence")
+        )
+
+    @admin.display(description=_("evidence"))
+    def links(self, obj):
+        return format_html_join(
+            ", ",
+            '<a href="{}" rel="noopener">{}</a>',
+            ((link.url, link.title or link.url) for link in obj.evidence.all()),
+        )
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class MilestoneOverdueFilter(admin.SimpleListFilter):
+    title = _("overdue")
+    parameter_name = "overdue"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Overdue")), ("no", _("Not overdue"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(overdue_milestones_q())
+        if self.value() == "no":
+            return queryset.exclude(overdue_milestones_q())
+        return queryset
+
+
+@admin.register(Milestone)
+class MilestoneAdmin(admin.ModelAdmin):
+    form = MilestoneForm
+    list_display = ["__str__", "commitment", "start", "end", "status", "is_overdue"]
+    list_filter = ["status", MilestoneOverdueFilter, "commitment__action_plans"]
+    list_select_related = ["commitment"]
+    search_fields = ["title", "commitment__title", "commitment__ogp_id"]
+    autocomplete_fields = ["commitment", "responsible_institution"]
+    inlines = [MilestoneUpdateInline]
+    actions = ["change_status"]
+    implementer_fields = ["status", "note", "evidence"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).editable_by(request.user)
+
+    def get_fields(self, request, obj=None):
+        fields = [f.name for f in Milestone._meta.fields if f.editable and f.name != "id"]
+        return [*fields, "note", "evidence"]
+
+    def get_readonly_fields(self, request, obj=None):
+        if is_secretariat(request.user):
+            return []
+        # Implementers change the status, with its note and evidence, and nothing else.
+        return [
+            name for name in self.get_fields(request, obj) if name not in self.implementer_fields
+        ]
+
+    @admin.display(description=_("overdue"), boolean=True)
+    def is_overdue(self, obj):
+        return obj.is_overdue
+
+    def get_object(self, request, object_id, from_field=None):
+        milestone = super().get_object(request, object_id, from_field)
+        if milestone is None:
+            # Another institution's milestone does not exist for this user.
+            raise Http404(_("No milestone with this ID is yours to update."))
+        return milestone
+
+    def save_model(self, request, obj, form, change):
+        save_milestone(form, request.user, save_fields=is_secretariat(request.user))
+
+    @admin.action(description=_("Change status"), permissions=["change"])
+    def change_status(self, request, queryset):
+        return bulk_change_status(self, request, queryset.select_related("commitment"), queryset)
+
+
+@admin.register(MilestoneUpdate)
+class MilestoneUpdateAdmin(admin.ModelAdmin):
+    """The public history, read-only: recorded by the status service, never edited."""
+
+    list_display = [
+        "created_at",
+        "milestone",
+        "old_status",
+        "new_status",
+        "author",
+        "author_institution",
+    ]
+    list_filter = ["new_status", "created_at"]
+    list_select_related = ["milestone", "author", "author_institution"]
+    search_fields = ["note", "milestone__title", "milestone__commitment__ogp_id"]
+    date_hierarchy = "created_at"
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(Prefetch("evidence", queryset=EvidenceLink.objects.all()))
+        )
+
+    def has_view_permission(self, request, obj=None):
+        # Implementers read the history on their own milestones only.
+        return is_secretariat(request.user) and super().has_view_permission(request, obj)
+
+    def has_module_permission(self, request):
+        return is_secretariat(request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,158 @@
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+
+from plans.models import (
+    ActionPlan,
+    Contact,
+    Document,
+    Forum,
+    ForumMembership,
+    Institution,
+    Meeting,
+    Member,
+    OGPValue,
+    PolicyArea,
+    Sector,
+)
+from plans.roles import IMPLEMENTER
+
+admin.site.site_header = _("ogptracker administration")
+admin.site.site_title = _("ogptracker")
+admin.site.index_title = _("Local Technical Secretariat")
+
+
+class VocabularyAdmin(admin.ModelAdmin):
+    list_display = ["name", "name_es", "position"]
+    list_editable = ["position"]
+    search_fields = ["name", "name_es"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+admin.site.register(OGPValue, VocabularyAdmin)
+admin.site.register(PolicyArea, VocabularyAdmin)
+admin.site.register(Sector, VocabularyAdmin)
+
+
+class ContactInline(admin.TabularInline):
+    model = Contact
+    extra = 0
+    autocomplete_fields = ["institution"]
+
+
+@admin.register(Member)
+class MemberAdmin(admin.ModelAdmin):
+    list_display = ["name", "display_name", "kind", "country", "member_since"]
+    list_filter = ["kind"]
+    list_select_related = ["country"]
+    search_fields = ["name", "display_name", "ogp_code"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [ContactInline]
+
+
+@admin.register(Institution)
+class InstitutionAdmin(admin.ModelAdmin):
+    list_display = ["name", "acronym", "kind", "sector", "n_commitments"]
+    list_filter = ["kind", "sector"]
+    search_fields = ["name", "name_en", "acronym"]
+    prepopulated_fields = {"slug": ["name"]}
+    filter_horizontal = ["staff"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_n_commitments=Count("commitments"))
+
+    @admin.display(description=_("commitments"), ordering="_n_commitments")
+    def n_commitments(self, obj):
+        return obj._n_commitments
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "staff":
+            # Only implementers are linked to institutions.
+            kwargs["queryset"] = get_user_model().objects.filter(groups__name=IMPLEMENTER)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class ForumMembershipInline(admin.TabularInline):
+    model = ForumMembership
+    extra = 0
+    autocomplete_fields = ["institution"]
+
+
+@admin.register(Forum)
+class ForumAdmin(admin.ModelAdmin):
+    list_display = ["name", "acronym", "member", "established", "meeting_frequency"]
+    list_select_related = ["member"]
+    search_fields = ["name", "name_es", "acronym"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [ForumMembershipInline]
+
+
+@admin.register(Meeting)
+class MeetingAdmin(admin.ModelAdmin):
+    list_display = ["title", "date", "kind", "coordinating_institution", "participants_count"]
+    list_filter = ["kind", "forum", "action_plan"]
+    list_select_related = ["coordinating_institution"]
+    search_fields = ["title", "summary", "coordinating_institution__name"]
+    autocomplete_fields = ["coordinating_institution", "action_plan"]
+    date_hierarchy = "date"
+
+
+@admin.register(Document)
+class DocumentAdmin(admin.ModelAdmin):
+    list_display = ["title", "doc_type", "year", "member", "action_plan", "position"]
+    list_filter = ["doc_type", "year", "member", "language"]
+    list_select_related = ["member", "action_plan"]
+    search_fields = ["title"]
+    autocomplete_fields = ["member", "action_plan", "commitment", "milestone", "meeting"]
+
+
+@admin.register(ActionPlan)
+class ActionPlanAdmin(admin.ModelAdmin):
+    list_display = ["title", "member", "period", "status", "n_commitments"]
+    list_filter = ["status", "member"]
+    list_select_related = ["member"]
+    search_fields = ["title", "member__name"]
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["member"]
+    filter_horizontal = ["consortium_members", "lead_institutions", "endorsements"]
+    fieldsets = [
+        (
+            None,
+            {"fields": ["member", "consortium_members", "title", "slug", "status"]},
+        ),
+        (
+            _("Action Plan"),
+            {
+                "fields": [
+                    ("start_year", "end_year"),
+                    "submission_year",
+                    "end_month",
+                    "date_submitted",
+                    "introduction",
+                ]
+            },
+        ),
+        (
+            _("Open Government Challenges, Opportunities and Strategic Vision"),
+            {"fields": list(ActionPlan.VISION_FIELDS)},
+        ),
+        (
+            _(
+                "Engagement and Coordination in the Open Government Strategic Vision and OGP Action Plan"
+            ),
+            {"fields": list(ActionPlan.ENGAGEMENT_FIELDS)},
+        ),
+        (_("Endorsement from Non-Governmental Stakeholders"), {"fields": ["endorsements"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_n_commitments=Count("commitments"))
+
+    @admin.display(description=_("commitments"), ordering="_n_commitments")
+    def n_commitments(self, obj):
+        return obj._n_commitments
+
+    @admin.display(description=_("period"), ordering="start_year")
+    def period(self, obj):
+        return obj.period

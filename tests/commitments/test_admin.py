@@ -1,0 +1,404 @@
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from commitments.models import Milestone, MilestoneUpdate
+from tests.factories import (
+    make_commitment,
+    make_evaluator,
+    make_institution,
+    make_milestone,
+    make_secretariat,
+)
+
+pytestmark = pytest.mark.django_db
+
+MILESTONES = "/admin/commitments/milestone/"
+
+
+def milestone_form_data(milestone, **changes):
+    data = {
+        "commitment": milestone.commitment_id,
+        "number": milestone.number,
+        "title": milestone.title,
+        "description": milestone.description,
+        "start": milestone.start.isoformat() if milestone.start else "",
+        "end": milestone.end.isoformat() if milestone.end else "",
+        "responsible_institution": "",
+        "status": milestone.status,
+        "note": "",
+        "evidence": "",
+        "updates-TOTAL_FORMS": "0",
+        "updates-INITIAL_FORMS": "0",
+        "updates-MIN_NUM_FORMS": "0",
+        "updates-MAX_NUM_FORMS": "1000",
+    }
+    data.update(changes)
+    return data
+
+
+# Secretariat
+
+
+def test_the_secretariat_manages_every_domain_model(client, secretariat):
+    make_commitment(milestones=1)
+    client.force_login(secretariat)
+    for url in [
+        "/admin/plans/member/",
+        "/admin/plans/institution/",
+        "/admin/plans/forum/",
+        "/admin/plans/meeting/",
+        "/admin/plans/document/",
+        "/admin/plans/actionplan/",
+        "/admin/plans/ogpvalue/",
+        "/admin/plans/policyarea/",
+        "/admin/plans/sector/",
+        "/admin/commitments/commitment/",
+        "/admin/commitments/milestone/",
+        "/admin/commitments/milestoneupdate/",
+        "/admin/plans/actionplan/add/",
+        "/admin/commitments/commitment/add/",
+    ]:
+        assert client.get(url).status_code == 200, url
+
+
+def test_the_secretariat_does_not_manage_users_unless_superuser(client, secretariat):
+    client.force_login(secretariat)
+    assert client.get("/admin/auth/user/").status_code == 403
+
+
+def test_the_action_plan_form_groups_the_questionnaires_as_on_the_ogp_page(client, secretariat):
+    client.force_login(secretariat)
+    page = client.get("/admin/plans/actionplan/add/").content.decode()
+    assert "Open Government Challenges, Opportunities and Strategic Vision" in page
+    assert (
+        "Engagement and Coordination in the Open Government Strategic Vision and OGP Action Plan"
+        in page
+    )
+    assert (
+        "What is the long-term vision for open government in your context and jurisdiction?" in page
+    )
+    assert "Endorsement from Non-Governmental Stakeholders" in page
+
+
+def test_history_is_never_edited_or_deleted_through_the_admin(client, secretariat):
+    milestone = make_commitment(milestones=1).milestones.get()
+    client.force_login(secretariat)
+    client.post(
+        f"{MILESTONES}{milestone.pk}/change/",
+        milestone_form_data(milestone, status="finished", note="Done"),
+    )
+    update = MilestoneUpdate.objects.get()
+    base = f"/admin/commitments/milestoneupdate/{update.pk}"
+    assert client.get("/admin/commitments/milestoneupdate/add/").status_code == 403
+    assert client.post(f"{base}/delete/", {"post": "yes"}).status_code == 403
+    client.post(f"{base}/change/", {"note": "rewritten"})
+    update.refresh_from_db()
+    assert update.note == "Done"
+
+
+def test_the_change_form_changes_status_through_the_service(client, secretariat):
+    milestone = make_commitment(milestones=1).milestones.get()
+    client.force_login(secretariat)
+    response = client.post(
+        f"{MILESTONES}{milestone.pk}/change/",
+        milestone_form_data(
+            milestone,
+            status="in_progress",
+            note="Work began",
+            evidence="Minutes | https://example.org/minutes",
+        ),
+    )
+    assert response.status_code == 302
+    milestone.refresh_from_db()
+    assert milestone.status == "in_progress"
+    update = MilestoneUpdate.objects.get()
+    assert (update.old_status, update.new_status, update.note, update.author) == (
+        "not_started",
+        "in_progress",
+        "Work began",
+        secretariat,
+    )
+    assert update.evidence.get().url == "https://example.org/minutes"
+
+
+def test_a_status_change_without_a_note_or_with_a_bad_link_is_refused_and_changes_nothing(
+    client, secretariat
+):
+    milestone = make_commitment(milestones=1).milestones.get()
+    client.force_login(secretariat)
+    response = client.post(
+        f"{MILESTONES}{milestone.pk}/change/", milestone_form_data(milestone, status="finished")
+    )
+    assert response.status_code == 200
+    assert "the note is shown publicly" in response.content.decode()
+    response = client.post(
+        f"{MILESTONES}{milestone.pk}/change/",
+        milestone_form_data(milestone, status="finished", note="x", evidence="not a link"),
+    )
+    assert "is not a web address" in response.content.decode()
+    milestone.refresh_from_db()
+    assert milestone.status == "not_started"
+    assert not MilestoneUpdate.objects.exists()
+
+
+def test_a_milestone_form_shows_the_database_rules_as_messages(client, secretariat):
+    milestone = make_commitment(milestones=2).milestones.get(number=2)
+    client.force_login(secretariat)
+    response = client.post(
+        f"{MILESTONES}{milestone.pk}/change/",
+        milestone_form_data(milestone, number="1", start="2022-05-01", end="2022-02-01"),
+    )
+    page = response.content.decode()
+    assert "This commitment already has a milestone with this number." in page
+    assert "A milestone cannot end before it starts." in page
+
+
+def commitment_form_data(commitment, milestones, **overrides):
+    data = {
+        "ogp_id": commitment.ogp_id,
+        "number": "",
+        "title": commitment.title,
+        "short_title": "",
+        "action_plans": [plan.pk for plan in commitment.action_plans.all()],
+        "is_published": "on",
+        "problem": "",
+        "status_quo": "",
+        "action": "",
+        "contribution": "",
+        "long_term_goal": "",
+        "start": "2022-02-01",
+        "end": "2022-05-01",
+        "primary_policy_area": "",
+        "primary_sector": "",
+        "values_narrative": "",
+        "institution_roles-TOTAL_FORMS": "0",
+        "institution_roles-INITIAL_FORMS": "0",
+        "institution_roles-MIN_NUM_FORMS": "0",
+        "institution_roles-MAX_NUM_FORMS": "1000",
+        "milestones-TOTAL_FORMS": str(len(milestones)),
+        "milestones-INITIAL_FORMS": str(len(milestones)),
+        "milestones-MIN_NUM_FORMS": "0",
+        "milestones-MAX_NUM_FORMS": "1000",
+    }
+    for i, milestone in enumerate(milestones):
+        data.update(
+            {
+                f"milestones-{i}-id": milestone.pk,
+                f"milestones-{i}-commitment": commitment.pk,
+                f"milestones-{i}-number": milestone.number,
+                f"milestones-{i}-title": milestone.title,
+                f"milestones-{i}-description": "",
+                f"milestones-{i}-start": "2022-02-01",
+                f"milestones-{i}-end": "2022-04-01",
+                f"milestones-{i}-responsible_institution": "",
+                f"milestones-{i}-status": milestone.status,
+                f"milestones-{i}-note": "",
+                f"milestones-{i}-evidence": "",
+            }
+        )
+    data.update(overrides)
+    return data
+
+
+def test_the_milestone_inline_changes_status_through_the_service(client, secretariat):
+    commitment = make_commitment(milestones=2, ogp_id="MXMEX0009")
+    milestones = list(commitment.milestones.all())
+    client.force_login(secretariat)
+    response = client.post(
+        f"/admin/commitments/commitment/{commitment.pk}/change/",
+        commitment_form_data(
+            commitment,
+            milestones,
+            **{"milestones-1-status": "stuck", "milestones-1-note": "Waiting for the study"},
+        ),
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    update = MilestoneUpdate.objects.get()
+    assert (update.milestone, update.new_status, update.note) == (
+        milestones[1],
+        "stuck",
+        "Waiting for the study",
+    )
+    page = client.get(f"/admin/commitments/commitment/{commitment.pk}/change/").content.decode()
+    assert "Waiting for the study" in page  # the read-only history
+
+
+def test_the_bulk_action_asks_for_a_status_and_a_note_then_records_one_update_per_milestone(
+    client, secretariat
+):
+    commitment = make_commitment(milestones=3, statuses=("not_started", "not_started", "finished"))
+    ids = [str(pk) for pk in commitment.milestones.values_list("pk", flat=True)]
+    client.force_login(secretariat)
+    form = client.post(MILESTONES, {"action": "change_status", "_selected_action": ids})
+    assert form.status_code == 200
+    assert "New status" in form.content.decode()
+    refused = client.post(
+        MILESTONES,
+        {"action": "change_status", "_selected_action": ids, "apply": "1", "status": "finished"},
+    )
+    assert "the note is shown publicly" in refused.content.decode()
+    assert not MilestoneUpdate.objects.exists()
+    done = client.post(
+        MILESTONES,
+        {
+            "action": "change_status",
+            "_selected_action": ids,
+            "apply": "1",
+            "status": "finished",
+            "note": "Closed",
+        },
+    )
+    assert done.status_code == 302
+    # the third milestone was already finished: no change, no update
+    assert MilestoneUpdate.objects.count() == 2
+    assert set(Milestone.objects.values_list("status", flat=True)) == {"finished"}
+
+
+def changelist_queries(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/commitments/commitment/",
+        "/admin/commitments/milestone/",
+        "/admin/commitments/milestoneupdate/",
+        "/admin/plans/actionplan/",
+        "/admin/plans/institution/",
+        "/admin/plans/document/",
+        "/admin/plans/meeting/",
+    ],
+)
+def test_changelist_queries_do_not_grow_with_rows(client, secretariat, url):
+    from tests.test_admin_data import add_rows
+
+    client.force_login(secretariat)
+    add_rows(3, secretariat)
+    with_three = changelist_queries(client, url)
+    add_rows(3, secretariat)
+    assert changelist_queries(client, url) == with_three
+
+
+def test_commitment_changelist_query_count(client, secretariat, django_assert_num_queries):
+    from tests.test_admin_data import add_rows
+
+    add_rows(3, secretariat)
+    client.force_login(secretariat)
+    # 1 session  2 user  3 user permissions  4 group permissions
+    # 5 members  6 plans  7 policy areas  8 OGP values (the list filters' choices)
+    # 9 filtered count  10 total count  11 the user's groups (role check for the actions)
+    # 12 the page of commitments with their milestone counts  13 prefetch their plans
+    with django_assert_num_queries(13):
+        client.get("/admin/commitments/commitment/")
+
+
+# Implementer
+
+
+def test_an_implementer_sees_only_its_institutions_milestones(client, implementer, institution):
+    mine = make_commitment(milestones=2, lead=institution, title="Ours")
+    supporting = make_commitment(title="Supported")
+    supporting.institution_roles.create(institution=institution, role="supporting")
+    make_milestone(supporting)
+    other = make_commitment(milestones=2, lead=make_institution(), title="Theirs")
+    client.force_login(implementer)
+    page = client.get(MILESTONES).content.decode()
+    assert page.count("Ours") == 2 and "Supported" in page and "Theirs" not in page
+    assert client.get(f"{MILESTONES}{mine.milestones.first().pk}/change/").status_code == 200
+    assert client.get(f"{MILESTONES}{other.milestones.first().pk}/change/").status_code == 404
+    response = client.post(
+        f"{MILESTONES}{other.milestones.first().pk}/change/",
+        {"status": "finished", "note": "x"},
+    )
+    assert response.status_code == 404
+    assert not MilestoneUpdate.objects.exists()
+
+
+def test_an_implementer_changes_status_note_and_evidence_only(client, implementer, institution):
+    milestone = make_commitment(milestones=1, lead=institution).milestones.get()
+    client.force_login(implementer)
+    response = client.post(
+        f"{MILESTONES}{milestone.pk}/change/",
+        {
+            "status": "finished",
+            "note": "Delivered",
+            "evidence": "https://example.org/x",
+            "title": "Renamed",
+            "updates-TOTAL_FORMS": "0",
+            "updates-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 302
+    milestone.refresh_from_db()
+    assert (milestone.status, milestone.title) == ("finished", "Milestone 1")
+    update = MilestoneUpdate.objects.get()
+    assert (update.author, update.author_institution) == (implementer, institution)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/plans/actionplan/",
+        "/admin/plans/institution/",
+        "/admin/commitments/commitment/",
+        "/admin/commitments/milestoneupdate/",
+        "/admin/commitments/milestone/add/",
+        "/admin/auth/user/",
+    ],
+)
+def test_everything_else_is_forbidden_to_an_implementer(client, implementer, url):
+    client.force_login(implementer)
+    assert client.get(url).status_code == 403
+
+
+def test_an_implementer_cannot_delete_milestones(client, implementer, institution):
+    milestone = make_commitment(milestones=1, lead=institution).milestones.get()
+    client.force_login(implementer)
+    assert client.post(f"{MILESTONES}{milestone.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert Milestone.objects.filter(pk=milestone.pk).exists()
+
+
+def test_the_bulk_action_of_an_implementer_touches_only_its_milestones(
+    client, implementer, institution
+):
+    mine = make_commitment(milestones=1, lead=institution).milestones.get()
+    theirs = make_commitment(milestones=1, lead=make_institution()).milestones.get()
+    client.force_login(implementer)
+    client.post(
+        MILESTONES,
+        {
+            "action": "change_status",
+            "_selected_action": [mine.pk, theirs.pk],
+            "apply": "1",
+            "status": "finished",
+            "note": "Done",
+        },
+    )
+    mine.refresh_from_db()
+    theirs.refresh_from_db()
+    assert (mine.status, theirs.status) == ("finished", "not_started")
+
+
+# Evaluator and anonymous
+
+
+def test_an_evaluator_has_no_admin(client):
+    client.force_login(make_evaluator())
+    response = client.get("/admin/")
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+    assert client.get(MILESTONES).status_code == 302
+
+
+def test_anonymous_users_are_sent_to_the_login(client):
+    assert client.get("/admin/commitments/commitment/").status_code == 302
+
+
+def test_a_secretariat_user_who_leaves_the_group_loses_access(client):
+    user = make_secretariat()
+    user.groups.clear()
+    client.force_login(user)
+    assert client.get("/admin/commitments/commitment/").status_code == 403
