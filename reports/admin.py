@@ -273,6 +273,7 @@ class InceptionReportAdmin(ReportAdmin):
     list_display = ("__str__", "status", "due_date", "overdue", "evaluator_list")
     list_select_related = ("action_plan",)
     search_fields = ("action_plan__title", "evaluator_names")
+    autocomplete_fields = ("action_plan",)
     inlines = (CommitmentAssessmentInline, InceptionTransitionInline)
 
     def overview_fields(self):
@@ -305,6 +306,7 @@ class EndOfCommitmentReportAdmin(ReportAdmin):
     list_display = ("__str__", "ogp_id", "status", "due_date", "overdue", "evaluator_list")
     list_select_related = ("commitment", "action_plan")
     search_fields = ("commitment__title", "commitment__ogp_id", "evaluator_names")
+    autocomplete_fields = ("commitment", "action_plan")
     inlines = (AttachmentInline, EndOfCommitmentTransitionInline)
 
     def overview_fields(self):

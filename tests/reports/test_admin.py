@@ -179,3 +179,18 @@ def test_inception_change_page_lists_every_commitment_block(client, secretariat)
     html = client.get(f"{INCEPTION_ADMIN}{report.pk}/change/").content.decode()
     for number in range(1, 4):
         assert f"Block {number}" in html
+
+
+@pytest.mark.parametrize("url", [EOC_ADMIN, INCEPTION_ADMIN])
+def test_changelist_query_count_is_flat(client, secretariat, django_assert_num_queries, url):
+    for _ in range(3):
+        evaluators = [f.make_evaluator(), f.make_evaluator()]
+        f.make_end_of_commitment_report(evaluators=evaluators)
+        f.make_inception_report(evaluators=evaluators)
+    client.force_login(secretariat)
+    # 1. session  2. user  3. user permissions  4. group permissions
+    # 5. filtered count  6. total count  7. the user's groups (is_secretariat, for the actions)
+    # 8. the page of reports with plan (and commitment)  9. prefetch evaluators
+    with django_assert_num_queries(9):
+        response = client.get(url)
+    assert response.status_code == 200

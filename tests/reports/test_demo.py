@@ -1,6 +1,7 @@
 import io
 
 import pytest
+from django.core.management import call_command
 
 from reports.demo import INCEPTION_ASSESSMENTS, PLAN_TITLE, load_demo_reports
 from reports.models import EndOfCommitmentReport, InceptionReport, Status, Transition
@@ -74,6 +75,24 @@ def test_loading_the_demo_twice_changes_nothing(demo_plan):
     assert EndOfCommitmentReport.objects.count() == 1
     assert InceptionReport.objects.get().assessments.count() == 8
     assert Transition.objects.count() == 2  # one publication each, recorded once
+
+
+def test_loaddemo_loads_both_reports_on_the_demo_plans():
+    out = io.StringIO()
+    call_command("loaddemo", "--no-users", stdout=out)
+    assert "8 of 8 commitment assessments" in out.getvalue()
+    report = InceptionReport.objects.get(action_plan__title=PLAN_TITLE)
+    assert report.status == Status.PUBLISHED
+    positions = {a.position: a.commitment.title for a in report.assessments.all()}
+    assert positions[7] == "Open government culture"
+    assert positions[2] == "Institutional interoperability through the legal card"
+    end = EndOfCommitmentReport.objects.get(commitment__ogp_id="MXMEX0009")
+    assert end.status == Status.PUBLISHED
+    assert InceptionReport.objects.published().filter(pk=report.pk).exists()
+    assert EndOfCommitmentReport.objects.published().filter(pk=end.pk).exists()
+    call_command("loaddemo", "--no-users", stdout=io.StringIO())  # idempotent
+    assert InceptionReport.objects.count() == EndOfCommitmentReport.objects.count() == 1
+    assert report.assessments.count() == 8
 
 
 def test_demo_matches_commitments_by_number_when_titles_differ():
