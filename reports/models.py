@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from plans.models import Vocabulary
-from plans.roles import EVALUATOR
+from plans.roles import EVALUATOR, is_evaluator
 from reports.storage import private_storage
 
 # ---------------------------------------------------------------------------------------------
@@ -193,10 +193,20 @@ class ReportQuerySet(models.QuerySet):
         return self.filter(status=Status.PUBLISHED).filter(self.model.public_parent_q())
 
     def assigned_to(self, user):
-        """Reports the user is assigned to as an evaluator."""
-        if not getattr(user, "is_authenticated", False):
+        """Reports the user is assigned to, while the user is in the Evaluator group."""
+        if not is_evaluator(user):
             return self.none()
         return self.filter(evaluators=user)
+
+    def for_commitment(self, commitment):
+        """Reports about a commitment: its End of Commitment Report, its plans' Inception Reports."""
+        return self.filter(self.model.commitment_q(commitment)).distinct()
+
+    def for_member(self, member):
+        """Reports on the plans of a member, consortium plans included."""
+        return self.filter(
+            Q(action_plan__member=member) | Q(action_plan__consortium_members=member)
+        ).distinct()
 
     def overdue(self, today: datetime.date | None = None):
         """Reports not yet submitted whose due date has passed."""
@@ -469,6 +479,10 @@ class InceptionReport(Report):
     @staticmethod
     def public_parent_q() -> Q:
         return Q(action_plan__status="published")
+
+    @staticmethod
+    def commitment_q(commitment) -> Q:
+        return Q(action_plan__commitments=commitment)
 
     @staticmethod
     def detail_prefetch() -> list:
@@ -771,6 +785,10 @@ class EndOfCommitmentReport(Report):
         return ["evaluators", "attachments"]
 
     @staticmethod
+    def commitment_q(commitment) -> Q:
+        return Q(commitment=commitment)
+
+    @staticmethod
     def public_parent_q() -> Q:
         from commitments.models import Commitment
 
@@ -902,17 +920,11 @@ class Transition(models.Model):
 
 def published_reports_for_member(member) -> list[Report]:
     """The member's published reports, newest first, for its list of resources (two queries)."""
-    inception = (
-        InceptionReport.objects.published()
-        .filter(Q(action_plan__member=member) | Q(action_plan__consortium_members=member))
-        .select_related("action_plan")
-        .distinct()
-    )
+    inception = InceptionReport.objects.published().for_member(member).select_related("action_plan")
     end_of_commitment = (
         EndOfCommitmentReport.objects.published()
-        .filter(Q(action_plan__member=member) | Q(action_plan__consortium_members=member))
+        .for_member(member)
         .select_related("commitment", "action_plan")
-        .distinct()
     )
     reports: list[Report] = [*inception, *end_of_commitment]
     reports.sort(key=lambda r: r.published_at or r.created_at, reverse=True)

@@ -180,3 +180,22 @@ def test_evaluator_names_show_before_account_names():
     assert report.evaluator_display() == "Ana López"
     report.evaluator_names = "Oscar Javier Islas Jiménez"
     assert report.evaluator_display() == "Oscar Javier Islas Jiménez"
+
+
+def test_reports_for_a_commitment():
+    plan = f.make_plan()
+    commitment = f.make_commitment(plan)
+    inception = f.make_inception_report(plan)
+    end = f.make_end_of_commitment_report(commitment)
+    f.make_end_of_commitment_report()
+    assert list(InceptionReport.objects.for_commitment(commitment)) == [inception]
+    assert list(EndOfCommitmentReport.objects.for_commitment(commitment)) == [end]
+
+
+def test_only_members_of_the_evaluator_group_see_assigned_reports():
+    evaluator = f.make_evaluator()
+    report = f.make_end_of_commitment_report(evaluators=[evaluator])
+    assert list(EndOfCommitmentReport.objects.assigned_to(evaluator)) == [report]
+    evaluator.groups.clear()
+    evaluator = type(evaluator).objects.get(pk=evaluator.pk)  # forget the cached groups
+    assert not EndOfCommitmentReport.objects.assigned_to(evaluator).exists()

@@ -75,9 +75,10 @@ def test_workspace_lists_only_the_evaluators_reports(client, evaluator, django_a
     mine_eoc = [f.make_end_of_commitment_report(evaluators=[evaluator]) for _ in range(3)]
     others = f.make_end_of_commitment_report(evaluators=[f.make_evaluator()])
     client.force_login(evaluator)
-    # 1. session  2. user  3. Inception Reports with plans and members
-    # 4. End of Commitment Reports with commitments, plans and members
-    with django_assert_num_queries(4):
+    # 1. session  2. user  3. the user's groups (still an evaluator?)
+    # 4. Inception Reports with plans and members
+    # 5. End of Commitment Reports with commitments, plans and members
+    with django_assert_num_queries(5):
         response = client.get("/en/evaluations/")
     assert response.status_code == 200
     html = response.content.decode()
@@ -130,11 +131,12 @@ def test_evaluator_edit_page_query_count(client, evaluator, django_assert_num_qu
         f.make_commitment(plan, number=number)
     report = f.make_inception_report(plan, evaluators=[evaluator])
     client.force_login(evaluator)
-    # 1. session  2. user  3. the report with its plan, member and Section 2 answers
-    # 4. prefetch evaluators  5. prefetch assessments with commitments and answers
-    # 6. prefetch transitions  7. the assessments of the formset
-    # 8.-10. the scale options: practices, novelty, expected change
-    with django_assert_num_queries(10):
+    # 1. session  2. user  3. the user's groups (still an evaluator?)
+    # 4. the report with its plan, member and Section 2 answers
+    # 5. prefetch evaluators  6. prefetch assessments with commitments and answers
+    # 7. prefetch transitions  8. the assessments of the formset
+    # 9.-11. the scale options: practices, novelty, expected change
+    with django_assert_num_queries(11):
         response = client.get(inception_url(report))
     assert response.status_code == 200
 
