@@ -12,7 +12,6 @@ import re
 import unicodedata
 
 from django.db import transaction
-from django.utils import timezone
 
 from commitments.models import Commitment
 from plans.models import ActionPlan
@@ -83,7 +82,7 @@ def _publish(report, stdout) -> None:
             comment=IMPORT_NOTE,
         )
         report.status = Status.PUBLISHED
-        report.published_at = report.published_at or timezone.now()
+        # OGP's pages give no publication date: none is made up (the page shows no date).
 
 
 @transaction.atomic
