@@ -492,3 +492,7 @@ class MilestoneUpdateAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# Comment moderation lives in its own module; importing it registers CommentAdmin.
+from commitments import admin_comments  # noqa: E402, F401

@@ -5,9 +5,12 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.postgres.search import SearchQuery, SearchQueryField, SearchVectorField
 from django.core.validators import RegexValidator
-from django.db import models
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db import connection, models
+from django.db.models import Count, Exists, F, FloatField, Func, OuterRef, Q, Value
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -73,6 +76,20 @@ def overdue_milestones_q(prefix: str = "", today: datetime.date | None = None) -
     )
 
 
+class SearchTerms(SearchQuery):
+    """The words a citizen typed, as a Spanish-or-English, accent-free ``tsquery`` (PostgreSQL).
+
+    ``ogp_search_query`` (``websearch_to_tsquery`` in both languages over ``unaccent``) is created
+    by the migration ``commitments.0004_search``.
+    """
+
+    def __init__(self, text: str) -> None:
+        Func.__init__(self, Value(text), output_field=SearchQueryField())
+        self.function = "ogp_search_query"
+        self.config = None
+        self.invert = False
+
+
 class CommitmentQuerySet(models.QuerySet):
     def published(self) -> CommitmentQuerySet:
         """Published commitments that belong to at least one published plan."""
@@ -105,20 +122,32 @@ class CommitmentQuerySet(models.QuerySet):
         return self.filter(Exists(late))
 
     def search(self, text: str) -> CommitmentQuerySet:
-        """Commitments whose title or texts, or whose milestones' texts, mention ``text``."""
-        text = text.strip()
+        """Commitments whose titles or texts, or whose milestones' texts, match ``text``.
+
+        On PostgreSQL: full-text search in Spanish and English, insensitive to accents and case,
+        over a stored vector kept current by database triggers (GIN-indexed), annotated with a
+        ``rank``. Elsewhere: a plain case-insensitive match with a constant rank.
+        """
+        text = " ".join(text.split())[:200]
         if not text:
             return self
+        if connection.vendor == "postgresql":
+            query = SearchTerms(text)
+            return self.filter(search_vector=query).annotate(
+                rank=Func(F("search_vector"), query, function="ts_rank", output_field=FloatField())
+            )
         in_milestones = Milestone.objects.filter(
             Q(title__icontains=text) | Q(description__icontains=text), commitment=OuterRef("pk")
         )
         return self.filter(
             Q(title__icontains=text)
+            | Q(short_title__icontains=text)
             | Q(ogp_id__iexact=text)
             | Q(problem__icontains=text)
+            | Q(status_quo__icontains=text)
             | Q(action__icontains=text)
             | Exists(in_milestones)
-        )
+        ).annotate(rank=Value(1.0, output_field=FloatField()))
 
     def for_listing(self) -> CommitmentQuerySet:
         """Everything lists touch, loaded up front."""
@@ -195,6 +224,9 @@ class Commitment(models.Model):
     is_published = models.BooleanField(_("published"), default=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Filled on PostgreSQL by a trigger from the commitment's and its milestones' texts
+    # (migration 0004_search); GIN-indexed there, unused elsewhere.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = CommitmentQuerySet.as_manager()
 
@@ -429,3 +461,67 @@ class EvidenceLink(models.Model):
 
     def __str__(self) -> str:
         return self.title or self.url
+
+
+class CommentQuerySet(models.QuerySet):
+    def approved(self) -> CommentQuerySet:
+        """Comments the public may read."""
+        return self.filter(status=Comment.Status.APPROVED)
+
+    def on(self, obj: models.Model) -> CommentQuerySet:
+        """Comments attached to ``obj`` (an action plan, a commitment, a report…)."""
+        return self.filter(
+            content_type=ContentType.objects.get_for_model(obj, for_concrete_model=False),
+            object_id=obj.pk,
+        )
+
+
+class Comment(models.Model):
+    """A citizen's reply on an action plan, a commitment or a report, shown once approved."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+        SPAM = "spam", _("Spam")
+
+    content_type = models.ForeignKey(
+        ContentType, verbose_name=_("attached to (type)"), on_delete=models.CASCADE
+    )
+    object_id = models.PositiveBigIntegerField(_("attached to (id)"))
+    target = GenericForeignKey("content_type", "object_id")
+    reply_to = models.ForeignKey(
+        "self",
+        verbose_name=_("reply to"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="replies",
+    )
+    name = models.CharField(_("name"), max_length=100)
+    email = models.EmailField(_("email"), help_text=_("Never shown."))
+    text = models.TextField(_("comment"), max_length=5000)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    created_at = models.DateTimeField(_("received"), default=timezone.now, db_index=True)
+    moderated_at = models.DateTimeField(_("moderated"), null=True, blank=True)
+    moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("moderated by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = CommentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+        indexes = [models.Index(fields=["content_type", "object_id", "status"])]
+
+    def __str__(self) -> str:
+        return _("%(name)s on %(target)s") % {"name": self.name, "target": self.target}

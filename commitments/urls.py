@@ -1,2 +1,15 @@
+from django.urls import path
+
+from commitments import feeds, views
+
 app_name = "commitments"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("commitments/", views.commitment_list, name="list"),
+    path("commitments/download.csv", views.commitment_csv, name="csv"),
+    path("commitments/<str:key>/", views.commitment_detail, name="detail"),
+    path("commitments/<str:key>/feed/", feeds.CommitmentUpdatesFeed(), name="commitment_feed"),
+    path("comments/<str:label>/<int:pk>/", views.comment_create, name="comment"),
+    path("feeds/updates/", feeds.UpdatesFeed(), name="feed"),
+    path("feeds/updates/plans/<slug:slug>/", feeds.PlanUpdatesFeed(), name="plan_feed"),
+]

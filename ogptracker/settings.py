@@ -200,3 +200,20 @@ LOGGING = {
 }
 
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@localhost")
+
+# The cache holds the comment rate limit; local memory is enough for one process, set
+# CACHE_URL-style backends here when running several.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "ogptracker",
+    }
+}
+
+# Comments: at most COMMENT_RATE_LIMIT comments per address every COMMENT_RATE_WINDOW seconds.
+COMMENT_RATE_LIMIT = int(os.environ.get("COMMENT_RATE_LIMIT", "3"))
+COMMENT_RATE_WINDOW = int(os.environ.get("COMMENT_RATE_WINDOW", "600"))
+
+# Models that take comments (“app_label.model”); each needs get_absolute_url() and a
+# visible_to(user) method on its default manager.
+COMMENTABLE_MODELS = ["plans.actionplan", "commitments.commitment"]

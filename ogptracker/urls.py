@@ -2,13 +2,33 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+from django.views.generic import TemplateView
+
+from commitments.sitemaps import CommitmentSitemap, PagesSitemap
+from plans.sitemaps import ActionPlanSitemap, ForumSitemap, InstitutionSitemap, MemberSitemap
+
+SITEMAPS = {
+    "pages": PagesSitemap,
+    "members": MemberSitemap,
+    "plans": ActionPlanSitemap,
+    "commitments": CommitmentSitemap,
+    "institutions": InstitutionSitemap,
+    "secretariat": ForumSitemap,
+}
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("ogptracker.api_urls")),
     path("data/", include("ogptracker.data_urls")),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path(
+        "robots.txt",
+        TemplateView.as_view(template_name="robots.txt", content_type="text/plain"),
+        name="robots",
+    ),
 ]
 
 urlpatterns += i18n_patterns(

@@ -2,12 +2,44 @@
 
 from __future__ import annotations
 
+from django.apps import apps
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+
+class SubqueryCount(Subquery):
+    """How many rows a subquery returns, as an integer annotation (0 when none)."""
+
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) _count)"
+    output_field = models.IntegerField()
+
+
+def milestone_rollup(milestones: models.QuerySet) -> dict[str, SubqueryCount]:
+    """Annotations that roll milestones up by the one rule of ``commitments.models.Progress``.
+
+    ``milestones`` is a Milestone QuerySet correlated with the outer row by ``OuterRef``. The
+    rule (finished over all; overdue when the end month has passed and it is not finished) is
+    restated here because ``plans`` may not import ``commitments``; tests pin both to agree.
+    """
+    this_month = timezone.localdate().replace(day=1)
+    milestones = milestones.order_by().values("pk").distinct()
+    return {
+        "n_milestones": SubqueryCount(milestones),
+        "n_finished": SubqueryCount(milestones.filter(status="finished")),
+        "n_overdue": SubqueryCount(
+            milestones.filter(end__lt=this_month).exclude(status="finished")
+        ),
+    }
+
+
+def _model(name: str) -> type[models.Model]:
+    # ``plans`` is imported by ``commitments``, never the reverse: look the model up lazily.
+    return apps.get_model("commitments", name)
 
 
 class Vocabulary(models.Model):
@@ -51,6 +83,46 @@ class Sector(Vocabulary):
         verbose_name_plural = _("sectors")
 
 
+class MemberQuerySet(models.QuerySet):
+    def with_progress(self) -> MemberQuerySet:
+        """Annotate plans, commitments and milestones rolled up from its published plans.
+
+        A member's plans are those it leads and those it joined as a consortium member; a
+        commitment shared by two of them counts once.
+        """
+        in_member_plans = (
+            Q(action_plans__member=OuterRef("pk"))
+            | Q(action_plans__consortium_members=OuterRef("pk"))
+        ) & Q(action_plans__status="published")
+        commitments = (
+            _model("Commitment")
+            .objects.filter(in_member_plans, is_published=True)
+            .order_by()
+            .values("pk")
+            .distinct()
+        )
+        plans = (
+            ActionPlan.objects.published()
+            .filter(Q(member=OuterRef("pk")) | Q(consortium_members=OuterRef("pk")))
+            .order_by()
+            .values("pk")
+            .distinct()
+        )
+        milestones = _model("Milestone").objects.filter(
+            (
+                Q(commitment__action_plans__member=OuterRef("pk"))
+                | Q(commitment__action_plans__consortium_members=OuterRef("pk"))
+            )
+            & Q(commitment__action_plans__status="published"),
+            commitment__is_published=True,
+        )
+        return self.annotate(
+            n_plans=SubqueryCount(plans),
+            n_commitments=SubqueryCount(commitments),
+            **milestone_rollup(milestones),
+        )
+
+
 class Member(models.Model):
     """An OGP member: a national government or a local jurisdiction."""
 
@@ -88,6 +160,8 @@ class Member(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
+    objects = MemberQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("member")
@@ -98,6 +172,28 @@ class Member(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("plans:member", kwargs={"slug": self.slug})
+
+
+class InstitutionQuerySet(models.QuerySet):
+    def with_progress(self) -> InstitutionQuerySet:
+        """Annotate the published commitments it leads or supports and their milestones."""
+        published = _model("Commitment").objects.published()
+        led = published.filter(
+            institution_roles__institution=OuterRef("pk"), institution_roles__role="lead"
+        )
+        supported = published.filter(
+            institution_roles__institution=OuterRef("pk"), institution_roles__role="supporting"
+        )
+        milestones = _model("Milestone").objects.filter(
+            commitment__institution_roles__institution=OuterRef("pk"),
+            commitment__is_published=True,
+            commitment__action_plans__status="published",
+        )
+        return self.annotate(
+            n_led=SubqueryCount(led.order_by().values("pk")),
+            n_supported=SubqueryCount(supported.order_by().values("pk")),
+            **milestone_rollup(milestones),
+        )
 
 
 class Institution(models.Model):
@@ -137,6 +233,8 @@ class Institution(models.Model):
         related_name="institutions",
         help_text=_("Users of the Implementer group who update this institution’s milestones."),
     )
+
+    objects = InstitutionQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -338,6 +436,28 @@ class ActionPlanQuerySet(models.QuerySet):
     def visible_to(self, user) -> ActionPlanQuerySet:
         """Published plans; staff see drafts too."""
         return self if getattr(user, "is_staff", False) else self.published()
+
+    def with_progress(self) -> ActionPlanQuerySet:
+        """Annotate its published commitments and their milestones, rolled up by one rule."""
+        commitments = _model("Commitment").objects.filter(
+            action_plans=OuterRef("pk"), is_published=True
+        )
+        milestones = _model("Milestone").objects.filter(
+            commitment__action_plans=OuterRef("pk"), commitment__is_published=True
+        )
+        return self.annotate(
+            n_commitments=SubqueryCount(commitments.order_by().values("pk")),
+            **milestone_rollup(milestones),
+        )
+
+    def in_implementation(self, today=None) -> ActionPlanQuerySet:
+        """Plans whose period has not ended: by end month when known, else by end year."""
+        today = today or timezone.localdate()
+        this_month = today.replace(day=1)
+        return self.filter(
+            Q(end_month__gte=this_month) | Q(end_month__isnull=True, end_year__gte=today.year),
+            start_year__lte=today.year,
+        )
 
 
 class ActionPlan(models.Model):

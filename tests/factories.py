@@ -181,3 +181,84 @@ def complete_end_of_commitment_answers(report) -> None:
     report.problem_addressed_explanation = "It did."
     report.lessons = "Start early."
     report.save()
+
+MXMEX0009_MILESTONES = (
+    (
+        "Construir un estudio de las condiciones de apertura institucional a nivel municipal",
+        datetime.date(2022, 2, 1),
+        datetime.date(2022, 4, 1),
+    ),
+    (
+        "Implementar el intercambio de prácticas de apertura entre Sociedad Civil y Sujetos "
+        "Obligados a nivel local, para promover la instalación de Secretariados Técnicos "
+        "Municipales",
+        datetime.date(2022, 2, 1),
+        datetime.date(2022, 4, 1),
+    ),
+    (
+        "Elaborar una agenda local para la difusión y conocimiento en temas de Gobierno Abierto, "
+        "así como promover el ejercicio de prácticas de apertura gubernamental, a través "
+        "deforos, seminarios, concursos, etc., de la mano con el sector académico, empresarial "
+        "y demás actores relevantes",
+        datetime.date(2022, 2, 1),
+        datetime.date(2022, 5, 1),
+    ),
+)
+
+
+def make_mxmex0009(*, member: Member | None = None, plan: ActionPlan | None = None) -> Commitment:
+    """Seed 001: “Open government culture (MXMEX0009)”, its three milestones and one update.
+
+    Milestone 1 is finished through the status service (with a note and evidence), so the
+    commitment has a public history entry; milestones 2 and 3 stay not started (overdue).
+    """
+    from commitments.services import Evidence, change_milestone_status
+
+    member = member or make_member(
+        name="Mexico State", display_name="Mexico State, Mexico", slug="mexico-state"
+    )
+    plan = plan or make_plan(
+        member,
+        title="Action plan – Mexico State, Mexico, 2021 – 2022",
+        slug="action-plan-mexico-state-2021-2022",
+        submission_year=2021,
+    )
+    infoem = Institution.objects.filter(acronym="INFOEM").first() or make_institution(
+        name=(
+            "Instituto de Transparencia, Acceso a la Información Pública y Protección de Datos "
+            "Personales del Estado de México y Municipios"
+        ),
+        acronym="INFOEM",
+    )
+    commitment = make_commitment(
+        plan,
+        lead=infoem,
+        ogp_id="MXMEX0009",
+        title="Open government culture",
+        problem=(
+            "Lack of interest and knowledge of transparency, access to public information and "
+            "Open Government on the part of obliged subjects, civil society and citizens in "
+            "general."
+        ),
+        status_quo="Strategy for the promotion of Open Government Culture.",
+        action=(
+            "Articulate the local and municipal open government agendas, in order to convert "
+            "them, in coordination with Civil Society Organisations, into a state strategy that "
+            "allows progress towards the consolidation of institutional openness in the State "
+            "of Mexico, based on the experiences accumulated in the three levels of government."
+        ),
+        primary_policy_area=policy_area("right-to-information"),
+        start=datetime.date(2022, 2, 1),
+        end=datetime.date(2022, 5, 1),
+    )
+    commitment.ogp_values.add(ogp_value("access-to-information"))
+    for number, (title, start, end) in enumerate(MXMEX0009_MILESTONES, start=1):
+        make_milestone(commitment, number=number, title=title, start=start, end=end)
+    change_milestone_status(
+        milestone=commitment.milestones.get(number=1),
+        new_status=MilestoneStatus.FINISHED,
+        by=make_secretariat(),
+        note="The municipal openness study was delivered to the Local Technical Secretariat.",
+        evidence=[Evidence(url="https://example.org/estudio-apertura", title="Estudio municipal")],
+    )
+    return commitment

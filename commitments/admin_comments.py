@@ -1,0 +1,93 @@
+"""Comment moderation in the admin: the secretariat approves, rejects or marks spam."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from commitments.models import Comment
+
+
+def _moderate(modeladmin, request, queryset, status: str, done) -> None:
+    count = queryset.exclude(status=status).update(
+        status=status, moderated_at=timezone.now(), moderated_by=request.user
+    )
+    modeladmin.message_user(request, done(count) % {"count": count}, messages.SUCCESS)
+
+
+@admin.register(Comment)
+class CommentAdmin(admin.ModelAdmin):
+    list_display = ["name", "short_text", "target_link", "status", "created_at"]
+    list_filter = ["status", "content_type", "created_at"]
+    search_fields = ["name", "email", "text"]
+    date_hierarchy = "created_at"
+    ordering = ["-created_at"]
+    actions = ["approve", "reject", "mark_spam"]
+    readonly_fields = [
+        "target_link",
+        "name",
+        "email",
+        "text",
+        "reply_to",
+        "created_at",
+        "moderated_at",
+        "moderated_by",
+    ]
+    fields = readonly_fields[:5] + ["status"] + readonly_fields[5:]
+    list_select_related = ["content_type"]
+
+    def has_add_permission(self, request) -> bool:
+        # Comments come from the public form only.
+        return False
+
+    @admin.display(description=_("comment"))
+    def short_text(self, obj: Comment) -> str:
+        return obj.text if len(obj.text) <= 80 else obj.text[:79] + "…"
+
+    @admin.display(description=_("on"))
+    def target_link(self, obj: Comment):
+        target = obj.target
+        if target is None:
+            return "—"
+        return format_html('<a href="{}">{}</a>', target.get_absolute_url(), target)
+
+    def save_model(self, request, obj, form, change):
+        if change and "status" in form.changed_data:
+            obj.moderated_at = timezone.now()
+            obj.moderated_by = request.user
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description=_("Approve the selected comments"), permissions=["change"])
+    def approve(self, request, queryset):
+        _moderate(
+            self,
+            request,
+            queryset,
+            Comment.Status.APPROVED,
+            lambda n: ngettext("%(count)s comment approved.", "%(count)s comments approved.", n),
+        )
+
+    @admin.action(description=_("Reject the selected comments"), permissions=["change"])
+    def reject(self, request, queryset):
+        _moderate(
+            self,
+            request,
+            queryset,
+            Comment.Status.REJECTED,
+            lambda n: ngettext("%(count)s comment rejected.", "%(count)s comments rejected.", n),
+        )
+
+    @admin.action(description=_("Mark the selected comments as spam"), permissions=["change"])
+    def mark_spam(self, request, queryset):
+        _moderate(
+            self,
+            request,
+            queryset,
+            Comment.Status.SPAM,
+            lambda n: ngettext(
+                "%(count)s comment marked as spam.", "%(count)s comments marked as spam.", n
+            ),
+        )

@@ -1,0 +1,128 @@
+"""Atom feeds of milestone updates: site-wide, per action plan and per commitment."""
+
+from __future__ import annotations
+
+from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext as _
+
+from commitments.models import Commitment, MilestoneUpdate
+from plans.models import ActionPlan
+
+FEED_SIZE = 50
+
+
+class UpdatesFeed(Feed):
+    """Every status change of every published milestone, newest first."""
+
+    feed_type = Atom1Feed
+
+    def get_object(self, request, *args, **kwargs):
+        self.request = request
+        return None
+
+    def title(self, obj=None) -> str:
+        return _("Milestone updates · ogptracker")
+
+    def subtitle(self, obj=None) -> str:
+        return _("Every status change of the commitments of the open government action plans.")
+
+    def link(self, obj=None) -> str:
+        return reverse("commitments:home")
+
+    def feed_url(self, obj=None) -> str:
+        return reverse("commitments:feed")
+
+    def updates(self, obj=None):
+        return MilestoneUpdate.objects.filter(
+            milestone__commitment__in=Commitment.objects.published()
+        )
+
+    def items(self, obj=None):
+        return (
+            self.updates(obj)
+            .select_related("milestone__commitment", "author_institution")
+            .prefetch_related("evidence")
+            .order_by("-created_at", "-pk")[:FEED_SIZE]
+        )
+
+    def item_title(self, item: MilestoneUpdate) -> str:
+        commitment = item.milestone.commitment
+        return _("%(commitment)s, milestone %(number)s: %(old)s → %(new)s") % {
+            "commitment": commitment.ogp_id or commitment.title,
+            "number": item.milestone.number,
+            "old": item.get_old_status_display(),
+            "new": item.get_new_status_display(),
+        }
+
+    def item_description(self, item: MilestoneUpdate) -> str:
+        parts = [f"{item.milestone.number}. {item.milestone.title}"]
+        if item.note:
+            parts.append(item.note)
+        for link in item.evidence.all():
+            parts.append(f"{_('Evidence')}: {link.title or link.url} <{link.url}>")
+        return "\n\n".join(parts)
+
+    def item_link(self, item: MilestoneUpdate) -> str:
+        return f"{item.milestone.commitment.get_absolute_url()}#update-{item.pk}"
+
+    def item_guid(self, item: MilestoneUpdate) -> str:
+        return f"{self.request.build_absolute_uri('/')}milestone-updates/{item.pk}"
+
+    item_guid_is_permalink = False
+
+    def item_pubdate(self, item: MilestoneUpdate):
+        return item.created_at
+
+    def item_updateddate(self, item: MilestoneUpdate):
+        return item.created_at
+
+    def item_author_name(self, item: MilestoneUpdate) -> str:
+        if item.author_institution:
+            return item.author_institution.label
+        return _("Local Technical Secretariat")
+
+
+class PlanUpdatesFeed(UpdatesFeed):
+    """The updates of one published action plan's commitments."""
+
+    def get_object(self, request, slug: str):
+        self.request = request
+        return get_object_or_404(ActionPlan.objects.published(), slug=slug)
+
+    def title(self, obj) -> str:
+        return _("Milestone updates: %(plan)s") % {"plan": obj.title}
+
+    def link(self, obj) -> str:
+        return obj.get_absolute_url()
+
+    def feed_url(self, obj) -> str:
+        return reverse("commitments:plan_feed", kwargs={"slug": obj.slug})
+
+    def updates(self, obj):
+        return super().updates(obj).filter(milestone__commitment__action_plans=obj)
+
+
+class CommitmentUpdatesFeed(UpdatesFeed):
+    """The updates of one published commitment."""
+
+    def get_object(self, request, key: str):
+        self.request = request
+        published = Commitment.objects.published()
+        if key.isdigit():
+            return get_object_or_404(published, pk=int(key))
+        return get_object_or_404(published, ogp_id=key.upper())
+
+    def title(self, obj) -> str:
+        return _("Milestone updates: %(commitment)s") % {"commitment": obj}
+
+    def link(self, obj) -> str:
+        return obj.get_absolute_url()
+
+    def feed_url(self, obj) -> str:
+        return reverse("commitments:commitment_feed", kwargs={"key": obj.key})
+
+    def updates(self, obj):
+        return super().updates(obj).filter(milestone__commitment=obj)

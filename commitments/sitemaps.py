@@ -1,0 +1,28 @@
+"""Sitemap sections for the home page, the explorer and every published commitment."""
+
+from django.urls import reverse
+
+from commitments.models import Commitment
+from plans.sitemaps import I18nSitemap
+
+
+class PagesSitemap(I18nSitemap):
+    changefreq = "daily"
+    priority = 1.0
+
+    def items(self):
+        return ["commitments:home", "commitments:list", "plans:members", "plans:plans"]
+
+    def location(self, item):
+        return reverse(item)
+
+
+class CommitmentSitemap(I18nSitemap):
+    changefreq = "weekly"
+    priority = 0.9
+
+    def items(self):
+        return Commitment.objects.published().order_by("pk")
+
+    def lastmod(self, obj):
+        return obj.updated_at

@@ -1,0 +1,57 @@
+"""Progress bars and comment threads, usable on any page (plans, commitments, reports)."""
+
+from __future__ import annotations
+
+from django import template
+from django.urls import reverse
+
+from commitments.forms import CommentForm
+from commitments.models import Comment, MilestoneStatus, Progress
+
+register = template.Library()
+
+
+def progress_of(obj) -> Progress:
+    """A Progress from an object's annotations (``n_finished``, ``n_milestones``) or property."""
+    if isinstance(obj, Progress):
+        return obj
+    if hasattr(obj, "n_milestones"):
+        return Progress(obj.n_finished, obj.n_milestones)
+    return obj.progress
+
+
+@register.inclusion_tag("includes/progress.html")
+def progress(obj, rule: bool = False, overdue: int | None = None) -> dict:
+    """The bar, “2 of 3 milestones finished”, the overdue count, and (optionally) the rule."""
+    if overdue is None:
+        overdue = getattr(obj, "n_overdue", 0)
+    return {
+        "progress": progress_of(obj),
+        "show_rule": rule,
+        "overdue": overdue,
+        "rule": Progress.RULE,
+    }
+
+
+@register.inclusion_tag("includes/status.html")
+def milestone_status(status: str) -> dict:
+    """A status as words plus a symbol, never as colour alone."""
+    return {"status": status, "label": MilestoneStatus(status).label}
+
+
+@register.inclusion_tag("includes/comments.html", takes_context=True)
+def comments_for(context, obj) -> dict:
+    """Approved comments on ``obj`` and the “Leave a Reply” form that posts to the moderation queue."""
+    label = obj._meta.label_lower
+    return {
+        "request": context.get("request"),
+        "comments": list(Comment.objects.on(obj).approved()),
+        "form": CommentForm(),
+        "action": reverse("commitments:comment", kwargs={"label": label, "pk": obj.pk}),
+    }
+
+
+@register.simple_tag
+def progress_rule() -> str:
+    """The sentence that says how every progress figure is counted."""
+    return Progress.RULE

@@ -1,0 +1,356 @@
+"""Public pages: home, the commitments explorer and its CSV, a commitment, and comments."""
+
+from __future__ import annotations
+
+import csv
+
+from django.apps import apps
+from django.conf import settings
+from django.contrib import messages
+from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.db.models import Count, F, FloatField, Prefetch, Q
+from django.db.models.functions import Cast, NullIf
+from django.http import Http404, HttpResponseRedirect, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from commitments.filters import CommitmentFilter
+from commitments.forms import CommentForm
+from commitments.models import (
+    Comment,
+    Commitment,
+    CommitmentInstitution,
+    Milestone,
+    MilestoneStatus,
+    MilestoneUpdate,
+    Progress,
+    overdue_milestones_q,
+)
+from plans.models import ActionPlan, Document, Member
+
+PAGE_SIZE = 25
+
+SORTS = {
+    "relevance": (gettext_lazy("Relevance"), ("-rank", "number", "pk")),
+    "number": (gettext_lazy("Number"), ("number", "pk")),
+    "title": (gettext_lazy("Title (A–Z)"), ("title", "pk")),
+    "progress": (gettext_lazy("Most progress first"), ("-progress_ratio", "number", "pk")),
+    "-progress": (gettext_lazy("Least progress first"), ("progress_ratio", "number", "pk")),
+    "end": (gettext_lazy("End date"), ("end", "number", "pk")),
+    "updated": (gettext_lazy("Recently updated"), ("-updated_at", "pk")),
+}
+
+
+def visible_updates(user):
+    """Milestone updates of commitments the user may see, newest first, ready to display."""
+    return (
+        MilestoneUpdate.objects.filter(milestone__in=Milestone.objects.visible_to(user))
+        .select_related("milestone__commitment", "author_institution")
+        .prefetch_related("evidence")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def home(request):
+    """What the portal is, members, plans in implementation, status counts, latest updates."""
+    members = Member.objects.with_progress().filter(n_plans__gt=0)
+    plans = ActionPlan.objects.visible_to(request.user).with_progress().select_related("member")
+    current = plans.in_implementation()
+    status_counts = Milestone.objects.visible_to(request.user).aggregate(
+        total=Count("pk"),
+        overdue=Count("pk", filter=overdue_milestones_q()),
+        **{status: Count("pk", filter=Q(status=status)) for status in MilestoneStatus.values},
+    )
+    statuses = [
+        {"status": status, "label": label, "count": status_counts[status]}
+        for status, label in MilestoneStatus.choices
+    ]
+    return render(
+        request,
+        "commitments/home.html",
+        {
+            "members": members,
+            "current_plans": current,
+            "past_plans": plans.exclude(pk__in=current.values("pk"))[:6],
+            "statuses": statuses,
+            "milestones_total": status_counts["total"],
+            "milestones_overdue": status_counts["overdue"],
+            "updates": visible_updates(request.user)[:8],
+            "rule": Progress.RULE,
+        },
+    )
+
+
+def explore(request):
+    """Tuple (filter, ordered QuerySet, sort key) for the explorer and its CSV."""
+    commitments = Commitment.objects.visible_to(request.user).for_listing()
+    found = CommitmentFilter(request.GET, queryset=commitments, request=request)
+    qs = found.qs.annotate(
+        progress_ratio=Cast("n_finished", FloatField())
+        / NullIf(Cast("n_milestones", FloatField()), 0.0)
+    )
+    searching = bool(found.form.is_valid() and found.form.cleaned_data.get("q"))
+    sort = request.GET.get("sort") or ("relevance" if searching else "number")
+    if sort not in SORTS or (sort == "relevance" and not searching):
+        sort = "number"
+    ordering = [
+        F(field[1:]).desc(nulls_last=True)
+        if field.startswith("-")
+        else F(field).asc(nulls_last=True)
+        for field in SORTS[sort][1]
+    ]
+    return found, qs.order_by(*ordering), sort
+
+
+def commitment_list(request):
+    """The explorer: filters in the query string, counts, sorting, pagination, CSV link."""
+    found, qs, sort = explore(request)
+    for field in found.form.fields.values():
+        if getattr(field, "empty_label", None) is not None:
+            field.empty_label = _("Any")
+    status = found.form.fields["status"]
+    status.empty_label = None
+    status.choices = [("", _("Any")), *MilestoneStatus.choices]
+    # NullBooleanSelect marks “unknown” (no filter) as its empty value.
+    found.form.fields["overdue"].widget.choices = [
+        ("unknown", _("Any")),
+        ("true", _("Only commitments with overdue milestones")),
+        ("false", _("Only commitments without overdue milestones")),
+    ]
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    csv_query = query.copy()
+    csv_query.pop("sort", None)
+    return render(
+        request,
+        "commitments/list.html",
+        {
+            "filter": found,
+            "page": page,
+            "sort": sort,
+            "sorts": [(key, label) for key, (label, _fields) in SORTS.items()],
+            "query": query.urlencode(),
+            "csv_query": csv_query.urlencode(),
+            "filtered": any(
+                value not in {"", "unknown"}
+                for key, value in request.GET.items()
+                if key not in {"page", "sort"}
+            ),
+            "rule": Progress.RULE,
+        },
+    )
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+CSV_COLUMNS = [
+    "Commitment Unique Identifier",
+    "Country/Locality",
+    "Action Plan Number",
+    "Commitment Number",
+    "Commitment Title",
+    "Short Title",
+    "Full Text",
+    "Lead Institution",
+    "Supporting Institution(s)",
+    "URL",
+    "OGP Value Access To Information",
+    "OGP Value Civic Participation",
+    "OGP Value Public Accountability",
+    "OGP Value Technology",
+    "Problem",
+    "Status Quo",
+    "Start",
+    "End",
+    "Policy Area",
+    "Sector",
+    "Milestones",
+    "Milestones Finished",
+    "Milestones Overdue",
+    "Progress",
+]
+VALUE_COLUMNS = {
+    "access-to-information": "OGP Value Access To Information",
+    "civic-participation": "OGP Value Civic Participation",
+    "public-accountability": "OGP Value Public Accountability",
+    "technology-and-innovation": "OGP Value Technology",
+}
+
+
+def _csv_row(request, commitment: Commitment) -> list:
+    plans = list(commitment.action_plans.all())
+    roles = list(commitment.institution_roles.all())
+    values = {value.slug for value in commitment.ogp_values.all()}
+    row = {
+        "Commitment Unique Identifier": commitment.ogp_id,
+        "Country/Locality": "; ".join(dict.fromkeys(str(plan.member) for plan in plans)),
+        "Action Plan Number": "; ".join(plan.title for plan in plans),
+        "Commitment Number": commitment.number or "",
+        "Commitment Title": commitment.title,
+        "Short Title": commitment.short_title,
+        "Full Text": commitment.action,
+        "Lead Institution": "; ".join(
+            role.institution.name for role in roles if role.role == CommitmentInstitution.Role.LEAD
+        ),
+        "Supporting Institution(s)": "; ".join(
+            role.institution.name
+            for role in roles
+            if role.role == CommitmentInstitution.Role.SUPPORTING
+        ),
+        "URL": request.build_absolute_uri(commitment.get_absolute_url()),
+        "Problem": commitment.problem,
+        "Status Quo": commitment.status_quo,
+        "Start": commitment.start.strftime("%Y-%m") if commitment.start else "",
+        "End": commitment.end.strftime("%Y-%m") if commitment.end else "",
+        "Policy Area": commitment.primary_policy_area.name
+        if commitment.primary_policy_area
+        else "",
+        "Sector": commitment.primary_sector.name if commitment.primary_sector else "",
+        "Milestones": commitment.n_milestones,
+        "Milestones Finished": commitment.n_finished,
+        "Milestones Overdue": commitment.n_overdue,
+        "Progress": f"{commitment.progress.percent}%" if commitment.n_milestones else "",
+    }
+    for slug, column in VALUE_COLUMNS.items():
+        row[column] = "Yes" if slug in values else "No"
+    return [row[column] for column in CSV_COLUMNS]
+
+
+def commitment_csv(request):
+    """The explorer's filtered set as CSV, in OGP's own column names."""
+    _found, qs, _sort = explore(request)
+    qs = qs.prefetch_related("institution_roles__institution")
+    writer = csv.writer(_Echo())
+
+    def rows():
+        yield "\ufeff"  # a byte-order mark so spreadsheet programs read UTF-8
+        yield writer.writerow(CSV_COLUMNS)
+        for commitment in qs.iterator(chunk_size=500):
+            yield writer.writerow(_csv_row(request, commitment))
+
+    stamp = timezone.localdate().isoformat()
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="commitments-{stamp}.csv"'
+    return response
+
+
+def _get_commitment(request, key: str) -> Commitment:
+    visible = Commitment.objects.visible_to(request.user)
+    if key.isdigit():
+        return get_object_or_404(visible, pk=int(key))
+    return get_object_or_404(visible, ogp_id=key.upper())
+
+
+def commitment_detail(request, key: str):
+    """A commitment: at a glance, description, milestones, progress, history, comments."""
+    commitment = _get_commitment(request, key)
+    if key != commitment.key:
+        # One address per commitment: its OGP ID when it has one.
+        return redirect(commitment, permanent=True)
+    commitment = (
+        Commitment.objects.filter(pk=commitment.pk)
+        .with_progress()
+        .select_related("primary_policy_area", "primary_sector")
+        .prefetch_related(
+            Prefetch(
+                "action_plans",
+                queryset=ActionPlan.objects.visible_to(request.user).select_related("member"),
+            ),
+            Prefetch(
+                "institution_roles",
+                queryset=CommitmentInstitution.objects.select_related("institution"),
+            ),
+            "ogp_values",
+            Prefetch(
+                "milestones",
+                queryset=Milestone.objects.select_related("responsible_institution").order_by(
+                    "number"
+                ),
+            ),
+        )
+        .get()
+    )
+    updates = list(
+        MilestoneUpdate.objects.filter(milestone__commitment=commitment)
+        .select_related("milestone", "author_institution")
+        .prefetch_related("evidence")
+        .order_by("-created_at", "-pk")
+    )
+    documents = list(Document.objects.filter(commitment=commitment).order_by("-year", "title"))
+    context = {
+        "commitment": commitment,
+        "plans": commitment.action_plans.all(),
+        "roles": commitment.institution_roles.all(),
+        "milestones": commitment.milestones.all(),
+        "updates": updates,
+        "last_update": updates[0] if updates else None,
+        "documents": documents,
+        "rule": Progress.RULE,
+    }
+    return render(request, "commitments/detail.html", context)
+
+
+def _client_address(request) -> str:
+    return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+def _rate_limited(request) -> bool:
+    """Count this comment against its address; True once the address is over the limit."""
+    key = f"comments:rate:{_client_address(request)}"
+    cache.add(key, 0, timeout=settings.COMMENT_RATE_WINDOW)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=settings.COMMENT_RATE_WINDOW)
+        count = 1
+    return count > settings.COMMENT_RATE_LIMIT
+
+
+def _comment_target(request, label: str, pk: int):
+    if label not in settings.COMMENTABLE_MODELS:
+        raise Http404
+    try:
+        model = apps.get_model(label)
+    except (LookupError, ValueError) as error:
+        raise Http404 from error
+    return get_object_or_404(model._default_manager.visible_to(request.user), pk=pk)
+
+
+@require_POST
+def comment_create(request, label: str, pk: int):
+    """Receive a comment; it waits for the secretariat's approval before it shows."""
+    target = _comment_target(request, label, pk)
+    form = CommentForm(request.POST)
+    status = 400
+    if form.is_valid():
+        if form.is_bot:
+            # Say nothing to robots: the same answer as people get, but nothing is kept.
+            messages.success(request, _("Thank you. Your comment will appear once it is approved."))
+            return HttpResponseRedirect(target.get_absolute_url() + "#comments")
+        if _rate_limited(request):
+            form.add_error(
+                None,
+                _("You have sent several comments in a short time. Please wait a few minutes."),
+            )
+            status = 429
+        else:
+            comment = form.save(commit=False)
+            comment.target = target
+            comment.status = Comment.Status.PENDING
+            comment.save()
+            messages.success(request, _("Thank you. Your comment will appear once it is approved."))
+            return HttpResponseRedirect(target.get_absolute_url() + "#comments")
+    return render(
+        request,
+        "commitments/comment_form.html",
+        {"form": form, "target": target, "action": request.path},
+        status=status,
+    )

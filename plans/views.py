@@ -1,0 +1,191 @@
+"""Public pages of members, action plans, institutions and the secretariat (forum)."""
+
+from __future__ import annotations
+
+from django.apps import apps
+from django.core.paginator import Paginator
+from django.db.models import Prefetch, Q
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+
+from plans.models import ActionPlan, Document, Forum, ForumMembership, Institution, Member
+
+RESOURCES_PAGE_SIZE = 30
+
+
+def _commitments():
+    # ``plans`` never imports ``commitments`` (imports run reports → commitments → plans).
+    return apps.get_model("commitments", "Commitment").objects
+
+
+def member_list(request):
+    """Every member with its plans, commitments and progress."""
+    members = Member.objects.with_progress().select_related("country")
+    return render(request, "plans/member_list.html", {"members": members})
+
+
+def _member_plans(request, member: Member):
+    return (
+        ActionPlan.objects.visible_to(request.user)
+        .filter(Q(member=member) | Q(consortium_members=member))
+        .distinct()
+        .with_progress()
+        .select_related("member")
+    )
+
+
+def member_detail(request, slug: str):
+    """A member: member since, plans with progress, contacts, commitments, resources."""
+    member = get_object_or_404(Member.objects.with_progress().select_related("country"), slug=slug)
+    plans = list(_member_plans(request, member))
+    today = timezone.localdate()
+    current_plan = next((plan for plan in plans if _running(plan, today)), None)
+    commitments = (
+        _commitments()
+        .visible_to(request.user)
+        .filter(action_plans__in=[plan.pk for plan in plans])
+        .distinct()
+        .for_listing()
+        .order_by("number", "pk")
+    )
+    resources = member.documents.all()
+    types = dict(Document.Type.choices)
+    years = sorted({y for y in resources.values_list("year", flat=True) if y}, reverse=True)
+    doc_type = request.GET.get("type", "")
+    year = request.GET.get("year", "")
+    errors = []
+    if doc_type:
+        if doc_type in types:
+            resources = resources.filter(doc_type=doc_type)
+        else:
+            errors.append("type")
+    if year:
+        if year.isdigit():
+            resources = resources.filter(year=int(year))
+        else:
+            errors.append("year")
+    resources = resources.order_by("-year", "position", "title")
+    page = Paginator(resources, RESOURCES_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "plans/member_detail.html",
+        {
+            "member": member,
+            "plans": plans,
+            "current_plan": current_plan,
+            "contacts": member.contacts.select_related("institution"),
+            "commitments": commitments,
+            "resources": page,
+            "types": Document.Type.choices,
+            "years": years,
+            "selected_type": doc_type,
+            "selected_year": year,
+            "resource_errors": errors,
+            "query": query.urlencode(),
+        },
+    )
+
+
+def _running(plan: ActionPlan, today) -> bool:
+    if plan.end_month:
+        return plan.start_year <= today.year and plan.end_month >= today.replace(day=1)
+    return plan.start_year <= today.year <= plan.end_year
+
+
+def plan_list(request):
+    """Every visible action plan with its progress."""
+    plans = ActionPlan.objects.visible_to(request.user).with_progress().select_related("member")
+    return render(request, "plans/plan_list.html", {"plans": plans})
+
+
+def plan_detail(request, slug: str):
+    """An action plan: header, introduction, both questionnaires, endorsements, commitments."""
+    plan = get_object_or_404(
+        ActionPlan.objects.visible_to(request.user)
+        .with_progress()
+        .select_related("member")
+        .prefetch_related("lead_institutions", "endorsements", "consortium_members"),
+        slug=slug,
+    )
+    commitments = plan.commitments.visible_to(request.user).for_listing().order_by("number", "pk")
+    vision = [
+        (plan._meta.get_field(name).verbose_name, getattr(plan, name))
+        for name in ActionPlan.VISION_FIELDS
+    ]
+    engagement = [
+        (plan._meta.get_field(name).verbose_name, name, getattr(plan, name))
+        for name in ActionPlan.ENGAGEMENT_FIELDS
+        if name != "lead_institutions"
+    ]
+    return render(
+        request,
+        "plans/plan_detail.html",
+        {
+            "plan": plan,
+            "lead_label": ActionPlan._meta.get_field("lead_institutions").verbose_name,
+            "vision": vision,
+            "engagement": engagement,
+            "commitments": commitments,
+            "documents": plan.documents.order_by("position", "-year", "title"),
+            "meetings": plan.meetings.select_related("coordinating_institution").prefetch_related(
+                "documents"
+            ),
+        },
+    )
+
+
+def institution_list(request):
+    """Every institution involved in a published commitment, with its progress."""
+    institutions = Institution.objects.with_progress().filter(Q(n_led__gt=0) | Q(n_supported__gt=0))
+    return render(request, "plans/institution_list.html", {"institutions": institutions})
+
+
+def institution_detail(request, slug: str):
+    """An institution: the commitments it leads and supports, with progress."""
+    institution = get_object_or_404(Institution.objects.with_progress(), slug=slug)
+    involved = (
+        _commitments()
+        .visible_to(request.user)
+        .filter(institution_roles__institution=institution)
+        .for_listing()
+        .order_by("number", "pk")
+    )
+    led = involved.filter(institution_roles__role="lead")
+    supported = involved.filter(institution_roles__role="supporting")
+    return render(
+        request,
+        "plans/institution_detail.html",
+        {
+            "institution": institution,
+            "led": led,
+            "supported": supported,
+            "forum_memberships": institution.forum_memberships.select_related("forum"),
+        },
+    )
+
+
+def forum_list(request):
+    """The secretariats (multi-stakeholder forums)."""
+    forums = Forum.objects.select_related("member")
+    return render(request, "plans/forum_list.html", {"forums": forums})
+
+
+def forum_detail(request, slug: str):
+    """The secretariat: the forum, its members and its meetings with minutes and videos."""
+    forum = get_object_or_404(Forum.objects.select_related("member"), slug=slug)
+    memberships = forum.memberships.select_related("institution").order_by("role", "pk")
+    meetings = forum.meetings.select_related("coordinating_institution").prefetch_related(
+        Prefetch("documents", queryset=Document.objects.order_by("position", "title"))
+    )
+    return render(
+        request,
+        "plans/forum_detail.html",
+        {
+            "forum": forum,
+            "memberships": memberships,
+            "roles": ForumMembership.Role,
+            "meetings": meetings,
+        },
+    )

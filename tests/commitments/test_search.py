@@ -1,0 +1,142 @@
+"""Text search: PostgreSQL full-text (Spanish and English, accent-free, ranked); SQLite fallback."""
+
+import pytest
+from django.db import connection
+
+from commitments.filters import CommitmentFilter
+from commitments.models import Commitment
+from tests.factories import make_commitment, make_milestone
+
+pytestmark = pytest.mark.django_db
+
+POSTGRES = connection.vendor == "postgresql"
+
+
+def titles(qs):
+    return {c.title for c in qs}
+
+
+def test_search_matches_titles_texts_and_milestones_case_insensitively():
+    culture = make_commitment(title="Open government culture")
+    justice = make_commitment(title="Everyday justice", problem="Courts are far from people.")
+    make_milestone(justice, title="Itinerant COURTS visit municipalities")
+    make_commitment(title="Budget transparency")
+    assert titles(Commitment.objects.search("CULTURE")) == {culture.title}
+    assert titles(Commitment.objects.search("courts")) == {justice.title}
+    assert titles(Commitment.objects.search("municipalities")) == {justice.title}
+    assert titles(Commitment.objects.search("   ")) == {
+        "Open government culture",
+        "Everyday justice",
+        "Budget transparency",
+    }
+
+
+def test_search_finds_by_ogp_id():
+    make_commitment(title="Culture", ogp_id="MXMEX0009")
+    make_commitment(title="Other", ogp_id="MXMEX0010")
+    assert titles(Commitment.objects.search("mxmex0009")) == {"Culture"}
+
+
+def test_accent_free_query_finds_accented_spanish_on_postgresql():
+    make_commitment(title="Participación ciudadana en la justicia")
+    make_commitment(title="Datos abiertos")
+    found = titles(Commitment.objects.search("participacion"))
+    if POSTGRES:
+        assert found == {"Participación ciudadana en la justicia"}
+    else:
+        # SQLite's plain match cannot fold accents: the documented fallback.
+        assert found == set()
+    # Typing the accent works on every database.
+    assert titles(Commitment.objects.search("Participación")) == {
+        "Participación ciudadana en la justicia"
+    }
+
+
+def test_stemming_finds_other_word_forms_on_postgresql():
+    make_commitment(title="Fortalecimiento de los mecanismos de participación")
+    make_commitment(title="Strengthening democracy", action="Train election observers.")
+    spanish = titles(Commitment.objects.search("mecanismo"))
+    english = titles(Commitment.objects.search("observer"))
+    if POSTGRES:
+        assert spanish == {"Fortalecimiento de los mecanismos de participación"}
+        assert english == {"Strengthening democracy"}
+    else:
+        # A substring match still finds the singular inside the plural.
+        assert spanish == {"Fortalecimiento de los mecanismos de participación"}
+        assert english == {"Strengthening democracy"}
+    if POSTGRES:
+        # …and words in any order, which a substring match cannot do.
+        assert titles(Commitment.objects.search("democracy strengthening")) == {
+            "Strengthening democracy"
+        }
+    else:
+        assert titles(Commitment.objects.search("democracy strengthening")) == set()
+
+
+def test_results_are_ranked_title_first_on_postgresql():
+    in_milestone = make_commitment(title="Justice caravans")
+    make_milestone(in_milestone, title="Transparency workshops in caravans")
+    in_title = make_commitment(title="Transparency portal")
+    ranked = list(Commitment.objects.search("transparency").order_by("-rank", "pk"))
+    assert {c.pk for c in ranked} == {in_milestone.pk, in_title.pk}
+    if POSTGRES:
+        assert ranked[0] == in_title
+        assert ranked[0].rank > ranked[1].rank
+    else:
+        assert ranked[0].rank == ranked[1].rank == 1.0
+
+
+def test_search_vector_follows_milestone_edits_on_postgresql():
+    commitment = make_commitment(title="Culture")
+    milestone = make_milestone(commitment, title="Seminars")
+    assert titles(Commitment.objects.search("seminars")) == {"Culture"}
+    milestone.title = "Competitions"
+    milestone.save()
+    assert titles(Commitment.objects.search("seminars")) == set()
+    assert titles(Commitment.objects.search("competitions")) == {"Culture"}
+    milestone.delete()
+    assert titles(Commitment.objects.search("competitions")) == set()
+    Commitment.objects.filter(pk=commitment.pk).update(title="Forums")
+    assert titles(Commitment.objects.search("forums")) == {"Forums"}
+    if POSTGRES:
+        commitment.refresh_from_db()
+        assert commitment.search_vector  # kept by the database triggers
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT indexdef FROM pg_indexes WHERE indexname = 'commitment_search_vector_gin'"
+            )
+            assert "USING gin (search_vector)" in cursor.fetchone()[0]
+
+
+def test_the_shared_filter_searches_for_pages_and_api():
+    make_commitment(title="Open government culture")
+    make_commitment(title="Budget")
+    found = CommitmentFilter({"q": "culture"}, queryset=Commitment.objects.all())
+    assert titles(found.qs) == {"Open government culture"}
+
+
+def test_explorer_ranks_by_relevance_when_searching(client):
+    make_commitment(title="Caravans", number=1, action="Transparency on the road.")
+    make_commitment(title="Transparency portal", number=2)
+    response = client.get("/en/commitments/?q=transparency")
+    assert response.context["sort"] == "relevance"
+    found = [c.title for c in response.context["page"].object_list]
+    if POSTGRES:
+        assert found == ["Transparency portal", "Caravans"]
+    else:
+        assert found == ["Caravans", "Transparency portal"]  # equal rank: the plan's order
+
+
+def test_explorer_accent_free_search(client):
+    make_commitment(title="Participación ciudadana")
+    html = client.get("/en/commitments/?q=participacion").content.decode()
+    if POSTGRES:
+        assert "1 commitment found" in html
+        assert "Participación ciudadana" in html
+    else:
+        assert "0 commitments found" in html
+
+
+def test_search_ignores_queries_of_only_punctuation():
+    make_commitment(title="Culture")
+    assert titles(Commitment.objects.search("!!! &&&")) == set()

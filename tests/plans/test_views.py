@@ -1,0 +1,431 @@
+"""The public pages of members, action plans, institutions and the secretariat."""
+
+import datetime
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+
+from commitments.models import CommitmentInstitution
+from plans.models import (
+    ActionPlan,
+    Contact,
+    Document,
+    Forum,
+    ForumMembership,
+    Institution,
+    Meeting,
+    Member,
+)
+from tests.factories import (
+    make_commitment,
+    make_institution,
+    make_member,
+    make_mxmex0009,
+    make_plan,
+    make_secretariat,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def warm_caches():
+    ContentType.objects.clear_cache()
+    ContentType.objects.get_for_model(ActionPlan)
+
+
+def assert_light_and_strict(response):
+    html = response.content.decode()
+    assert len(response.content) < 100_000
+    assert "<script" not in html and "style=" not in html
+    assert html.count("<h1") == 1
+
+
+# Roll-ups -----------------------------------------------------------------------------------
+
+
+def test_plans_members_and_institutions_roll_up_by_the_commitment_rule():
+    member = make_member()
+    plan = make_plan(member)
+    lead = make_institution()
+    commitments = [
+        make_commitment(plan, milestones=3, statuses=("finished", "stuck"), lead=lead),
+        make_commitment(plan, milestones=2, statuses=("finished", "finished")),
+        make_commitment(plan, milestones=0),
+    ]
+    make_commitment(plan, milestones=5, published=False)  # drafts never count
+    finished = sum(c.progress.finished for c in commitments)
+    total = sum(c.progress.total for c in commitments)
+    plan_row = ActionPlan.objects.with_progress().get(pk=plan.pk)
+    member_row = Member.objects.with_progress().get(pk=member.pk)
+    assert (plan_row.n_finished, plan_row.n_milestones) == (finished, total) == (3, 5)
+    assert (member_row.n_finished, member_row.n_milestones) == (3, 5)
+    assert plan_row.n_commitments == member_row.n_commitments == 3
+    # Milestones ending April 2022 are overdue today unless finished: the stuck and the unstarted.
+    assert plan_row.n_overdue == 2
+    institution_row = Institution.objects.with_progress().get(pk=lead.pk)
+    assert (institution_row.n_finished, institution_row.n_milestones, institution_row.n_led) == (
+        1,
+        3,
+        1,
+    )
+
+
+def test_a_member_counts_a_shared_commitment_once_and_includes_consortium_plans():
+    state = make_member()
+    own = make_plan(state)
+    partner_plan = make_plan(make_member())
+    partner_plan.consortium_members.add(state)
+    shared = make_commitment(own, milestones=2, statuses=("finished",))
+    shared.action_plans.add(partner_plan)
+    make_commitment(partner_plan, milestones=1)
+    make_commitment(make_plan(state, published=False), milestones=4)
+    row = Member.objects.with_progress().get(pk=state.pk)
+    assert (row.n_plans, row.n_commitments, row.n_finished, row.n_milestones) == (2, 2, 1, 3)
+
+
+def test_overdue_roll_up_follows_dates_not_hand_typed_flags():
+    plan = make_plan()
+    commitment = make_commitment(plan, milestones=2)
+    future = datetime.date.today().replace(day=1) + datetime.timedelta(days=400)
+    commitment.milestones.filter(number=2).update(end=future.replace(day=1))
+    assert ActionPlan.objects.with_progress().get(pk=plan.pk).n_overdue == 1
+
+
+# Member -------------------------------------------------------------------------------------
+
+
+def make_member_page_data():
+    member = make_member(
+        name="Mexico", display_name="Mexico", slug="mexico", kind="national", member_since=2011
+    )
+    institution = make_institution(name="Secretaría de la Función Pública", slug="sfp")
+    Contact.objects.create(
+        member=member,
+        name="Mtra. Grethel Alejandra Pilgram Santos",
+        title="Directora General de Transparencia y Gobierno Abierto",
+        institution=institution,
+        email="grethel.pilgram@funcionpublica.gob.mx",
+    )
+    plan = make_plan(member, title="Action Plan 4", start_year=2019, end_year=2022)
+    for i in range(3):
+        make_commitment(plan, milestones=2, statuses=("finished",), title=f"Commitment {i}")
+    for title, year, doc_type in [
+        ("Mexico Co-Creation Brief 2024", 2024, "irm_report"),
+        ("Mexico – Under Review Letter – April 2024", 2024, "letter"),
+        ("Mexico Results Report 2019-2022", 2023, "irm_report"),
+    ]:
+        Document.objects.create(
+            title=title, year=year, doc_type=doc_type, member=member, url="https://example.org"
+        )
+    return member
+
+
+def test_member_page_shows_the_seed_shape(client):
+    make_member_page_data()
+    response = client.get("/en/members/mexico/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    for text in [
+        "<h1>Mexico</h1>",
+        "Member Since 2011",
+        "Action Plan 4",
+        "Mtra. Grethel Alejandra Pilgram Santos",
+        "Directora General de Transparencia y Gobierno Abierto",
+        "grethel.pilgram@funcionpublica.gob.mx",
+        "Commitment 2",
+        "3 of 6 milestones finished (50%)",
+        "Mexico Co-Creation Brief 2024",
+        "2024, IRM Report, Web page",
+        "3 resources",
+        "Progress counts finished milestones over all milestones.",
+    ]:
+        assert text in html, text
+    assert_light_and_strict(response)
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("type=letter", ["Mexico – Under Review Letter – April 2024"]),
+        (
+            "year=2024",
+            ["Mexico Co-Creation Brief 2024", "Mexico – Under Review Letter – April 2024"],
+        ),
+        ("type=irm_report&year=2023", ["Mexico Results Report 2019-2022"]),
+        ("type=irm_report&year=1999", []),
+    ],
+)
+def test_member_resources_filter_by_type_and_year(client, query, expected):
+    make_member_page_data()
+    response = client.get(f"/en/members/mexico/?{query}")
+    assert sorted(d.title for d in response.context["resources"].object_list) == sorted(expected)
+
+
+def test_member_resources_explain_a_bad_filter(client):
+    make_member_page_data()
+    response = client.get("/en/members/mexico/?type=poster&year=last")
+    assert "That type or year is not one of the choices" in response.content.decode()
+    assert response.context["resources"].paginator.count == 3
+
+
+def test_member_page_names_the_current_plan(client):
+    member = make_member()
+    make_plan(member, title="Old plan", start_year=2017, end_year=2019)
+    this_year = datetime.date.today().year
+    make_plan(member, title="Running plan", start_year=this_year - 1, end_year=this_year + 1)
+    response = client.get(member.get_absolute_url())
+    assert response.context["current_plan"].title == "Running plan"
+    assert "Current Action Plan" in response.content.decode()
+
+
+def test_member_query_count_is_flat(client, django_assert_num_queries):
+    member = make_member_page_data()
+    for i in range(3):
+        Contact.objects.create(member=member, name=f"Contact {i}")
+        make_plan(member, title=f"Plan {i}")
+    # 1 the member with its roll-up  2 its plans with roll-ups  3 commitments (page)
+    # 4 their OGP values  5 their plans  6 those plans' members  7 resource years
+    # 8 resource count  9 resources page  10 contacts
+    with django_assert_num_queries(10):
+        response = client.get("/en/members/mexico/")
+    assert response.status_code == 200
+
+
+def test_members_index_query_count_is_flat(client, django_assert_num_queries):
+    for _ in range(3):
+        make_commitment(make_plan(make_member()), milestones=2)
+    # 1 the members with roll-ups and their countries
+    with django_assert_num_queries(1):
+        response = client.get("/en/members/")
+    assert response.content.decode().count('class="card"') == 3
+
+
+# Action plan --------------------------------------------------------------------------------
+
+
+def make_seed_plan():
+    member = make_member(name="Tlalnepantla de Baz", slug="tlalnepantla")
+    plan = make_plan(
+        member,
+        title="Action plan – Tlalnepantla de Baz, Mexico, 2021 – 2023",
+        slug="tlalnepantla-2021-2023",
+        start_year=2021,
+        end_year=2023,
+        submission_year=2021,
+        end_month=datetime.date(2023, 9, 1),
+        date_submitted=datetime.date(2022, 2, 23),
+        introduction="The State of Mexico has 125 municipalities.",
+        vision="The State of Mexico has a pluricultural and pluri-ethnic composition.",
+        institutional_arrangements="Coordination and cooperation agreements.",
+        agency_checkins="Through regular meetings and progress reports.",
+    )
+    plan.lead_institutions.add(make_institution(name="Secretaría de Justicia y Derechos Humanos"))
+    plan.endorsements.add(make_institution(name="Borde Político"))
+    plan.endorsements.add(make_institution(name="México Evalúa"))
+    return plan
+
+
+def test_plan_page_shows_the_seed_shape(client):
+    plan = make_seed_plan()
+    make_mxmex0009(plan=plan)
+    Meeting.objects.create(
+        action_plan=plan,
+        title="Virtual thematic round-table",
+        date=datetime.date(2021, 10, 20),
+        kind="roundtable",
+        minutes_url="https://example.org/minutes",
+    )
+    response = client.get(plan.get_absolute_url())
+    assert response.status_code == 200
+    html = response.content.decode()
+    for text in [
+        "Action Plan Submission",
+        "2021",
+        "September 2023",
+        "Feb. 23, 2022",
+        "Secretaría de Justicia y Derechos Humanos",
+        "The State of Mexico has 125 municipalities.",
+        "Open Government Challenges, Opportunities and Strategic Vision",
+        "What is the long-term vision for open government in your context and jurisdiction?",
+        "The State of Mexico has a pluricultural and pluri-ethnic composition.",
+        "How does the open government strategic vision contribute to the accomplishment of the "
+        "current administration’s overall policy goals?",
+        "Engagement and Coordination in the Open Government Strategic Vision and OGP Action Plan",
+        "Please list the lead institutions responsible for the implementation of this OGP action "
+        "plan.",
+        "Coordination and cooperation agreements.",
+        "How will you share the results of your monitoring efforts with the public?",
+        "Endorsement from Non-Governmental Stakeholders",
+        "Borde Político",
+        "México Evalúa",
+        "Open government culture",
+        "1 of 3 milestones finished (33%)",
+        "Virtual thematic round-table",
+        'href="https://example.org/minutes"',
+        "No comments yet",
+        "Leave a Reply",
+    ]:
+        assert text in html, text
+    # Both questionnaires with every question: 6 + 13.
+    assert html.count("<h3>") >= 19
+    assert_light_and_strict(response)
+
+
+def test_draft_plans_are_404_to_the_public_and_visible_to_staff(client):
+    plan = make_plan(published=False)
+    assert client.get(plan.get_absolute_url()).status_code == 404
+    client.force_login(make_secretariat())
+    response = client.get(plan.get_absolute_url())
+    assert response.status_code == 200
+    assert "Draft: only staff see this action plan." in response.content.decode()
+
+
+def test_unknown_pages_are_404(client):
+    for url in [
+        "/en/plans/nope/",
+        "/en/members/nope/",
+        "/en/institutions/nope/",
+        "/en/secretariat/nope/",
+    ]:
+        assert client.get(url).status_code == 404
+
+
+def test_plan_lists_only_published_commitments(client):
+    plan = make_plan()
+    make_commitment(plan, title="Public one")
+    make_commitment(plan, title="Secret one", published=False)
+    html = client.get(plan.get_absolute_url()).content.decode()
+    assert "Public one" in html and "Secret one" not in html
+
+
+def test_plan_query_count_is_flat(client, django_assert_num_queries):
+    plan = make_seed_plan()
+    for _ in range(3):
+        make_commitment(plan, milestones=3)
+        Meeting.objects.create(
+            action_plan=plan, title="Session", date=datetime.date(2022, 1, 1), kind="ordinary"
+        )
+        Document.objects.create(title="Doc", action_plan=plan, url="https://example.org")
+    warm_caches()
+    # 1 the plan with its roll-up  2 lead institutions  3 endorsements  4 consortium members
+    # 5 commitments  6 their OGP values  7 their plans  8 those plans' members
+    # 9 documents  10 meetings  11 meetings' documents  12 approved comments
+    with django_assert_num_queries(12):
+        response = client.get(plan.get_absolute_url())
+    assert response.status_code == 200
+
+
+def test_plans_index_query_count_is_flat(client, django_assert_num_queries):
+    for _ in range(3):
+        make_commitment(make_plan(), milestones=2)
+    make_plan(published=False, title="Hidden")
+    # 1 the plans with roll-ups and members
+    with django_assert_num_queries(1):
+        response = client.get("/en/plans/")
+    assert "Hidden" not in response.content.decode()
+
+
+# Institution --------------------------------------------------------------------------------
+
+
+def test_institution_page_shows_what_it_leads_and_supports(client):
+    infoem = make_institution(name="Instituto de Transparencia", acronym="INFOEM", slug="infoem")
+    led = make_commitment(title="Led", milestones=2, statuses=("finished",), lead=infoem)
+    supported = make_commitment(title="Supported", milestones=1)
+    CommitmentInstitution.objects.create(
+        commitment=supported, institution=infoem, role=CommitmentInstitution.Role.SUPPORTING
+    )
+    make_commitment(title="Draft", published=False, lead=infoem)
+    response = client.get("/en/institutions/infoem/")
+    html = response.content.decode()
+    assert "Leads 1 commitment" in html and "Supports 1 commitment" in html
+    assert "Led" in html and "Supported" in html and "Draft" not in html
+    assert "1 of 3 milestones finished (33%)" in html
+    assert_light_and_strict(response)
+    assert led.progress.text == "1 of 2 milestones finished"
+
+
+def test_institution_query_count_is_flat(client, django_assert_num_queries):
+    infoem = make_institution(slug="infoem")
+    for _ in range(3):
+        make_commitment(milestones=2, lead=infoem)
+    # 1 the institution with its roll-up  2 led commitments  3 their OGP values
+    # 4 their plans  5 those plans' members  6 supported commitments  7 forum memberships
+    with django_assert_num_queries(7):
+        client.get("/en/institutions/infoem/")
+
+
+def test_institutions_index_query_count_is_flat(client, django_assert_num_queries):
+    for _ in range(3):
+        make_commitment(milestones=1, lead=make_institution())
+    make_institution(name="Uninvolved")
+    # 1 the institutions with roll-ups
+    with django_assert_num_queries(1):
+        html = client.get("/en/institutions/").content.decode()
+    assert html.count('class="card"') == 3 and "Uninvolved" not in html
+
+
+# Secretariat --------------------------------------------------------------------------------
+
+
+def make_forum():
+    member = make_member(name="Mexico State", slug="mexico-state")
+    forum = Forum.objects.create(
+        member=member,
+        name="Local Technical Secretariat for Open Government of the State of Mexico",
+        name_es="Secretariado Técnico Local de Gobierno Abierto del Estado de México",
+        acronym="STL",
+        slug="stl",
+        established=datetime.date(2019, 10, 15),
+        meeting_frequency="Bimonthly",
+    )
+    for name, role in [("INFOEM", "chair"), ("México Evalúa", "member"), ("ITESM", "member")]:
+        ForumMembership.objects.create(
+            forum=forum, institution=make_institution(name=name), role=role
+        )
+    for day in (1, 2, 3):
+        Meeting.objects.create(
+            forum=forum,
+            title=f"Ordinary session {day}",
+            date=datetime.date(2021, 3, day),
+            kind="ordinary",
+            minutes_url="https://example.org/minutes",
+            video_url="https://example.org/video",
+        )
+    return forum
+
+
+def test_secretariat_page_shows_forum_members_and_meetings(client):
+    make_forum()
+    response = client.get("/en/secretariat/stl/")
+    html = response.content.decode()
+    assert "Local Technical Secretariat for Open Government of the State of Mexico" in html
+    assert "Oct. 15, 2019" in html and "Bimonthly" in html
+    assert "México Evalúa" in html and "Chair" in html
+    assert html.count(">Minutes<") == 3 and html.count(">Video<") == 3
+    assert_light_and_strict(response)
+    spanish = client.get("/es/secretariat/stl/").content.decode()
+    assert "Secretariado Técnico Local de Gobierno Abierto del Estado de México" in spanish
+
+
+def test_secretariat_query_count_is_flat(client, django_assert_num_queries):
+    make_forum()
+    # 1 the forum with its member  2 memberships  3 meetings  4 meetings' documents
+    with django_assert_num_queries(4):
+        client.get("/en/secretariat/stl/")
+    # 1 the forums with their members
+    with django_assert_num_queries(1):
+        client.get("/en/secretariat/")
+
+
+def test_spanish_member_and_plan_pages(client):
+    make_member_page_data()
+    html = client.get("/es/members/mexico/").content.decode()
+    assert "Miembro desde 2011" in html
+    assert "Recursos" in html and "Contacto" in html
+    plan = make_seed_plan()
+    html = client.get(plan.get_absolute_url().replace("/en/", "/es/")).content.decode()
+    assert "Desafíos, oportunidades y visión estratégica de gobierno abierto" in html
+    assert "¿Cuál es la visión a largo plazo" in html
+    assert "septiembre 2023" in html  # dates are localised
+    assert "23 de febrero de 2022" in html
