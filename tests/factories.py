@@ -182,6 +182,7 @@ def complete_end_of_commitment_answers(report) -> None:
     report.lessons = "Start early."
     report.save()
 
+
 MXMEX0009_MILESTONES = (
     (
         "Construir un estudio de las condiciones de apertura institucional a nivel municipal",

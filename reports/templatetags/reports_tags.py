@@ -7,7 +7,6 @@
 from __future__ import annotations
 
 from django import template
-from django.urls import NoReverseMatch
 
 from reports.models import (
     CommitmentAssessment,
@@ -45,12 +44,3 @@ def plan_report_links(plan) -> dict:
 def member_reports(member) -> dict:
     """The member's published reports, as resources (two queries)."""
     return {"reports": published_reports_for_member(member)}
-
-
-@register.filter
-def public_url(obj) -> str:
-    """``obj.get_absolute_url()``, or "" while the page it names is not routed."""
-    try:
-        return obj.get_absolute_url()
-    except NoReverseMatch:
-        return ""

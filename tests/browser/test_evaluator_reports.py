@@ -67,9 +67,11 @@ def test_evaluator_files_report_secretariat_publishes_public_reads_it(page, brow
     admin.get_by_text("is published.").wait_for()
     assert EndOfCommitmentReport.objects.get(pk=report.pk).status == Status.PUBLISHED
 
-    # An anonymous visitor reads it and its evidence file.
+    # An anonymous visitor finds it from the commitment page and reads it and its evidence file.
     visitor = browser.new_context(base_url=live_server.url, locale="en-US").new_page()
-    visitor.goto(report.get_absolute_url())
+    visitor.goto("/en/commitments/MXMEX0009/")
+    visitor.get_by_role("link", name="End of Commitment Report", exact=True).click()
+    visitor.wait_for_url(re.compile(rf"/en/reports/end-of-commitment/{report.pk}/$"))
     visitor.get_by_role(
         "heading", name="End of Commitment Report – Open government culture"
     ).wait_for()
