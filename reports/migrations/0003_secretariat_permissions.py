@@ -9,9 +9,10 @@ HISTORY_MODELS = ("transition",)
 
 def grant(apps, schema_editor):
     app_config = apps.get_app_config("reports")
+    previous = getattr(app_config, "models_module", None)
     app_config.models_module = True
     create_permissions(app_config, verbosity=0, apps=apps)
-    app_config.models_module = None
+    app_config.models_module = previous
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     secretariat, _created = Group.objects.get_or_create(name="Secretariat")

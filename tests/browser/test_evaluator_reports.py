@@ -1,9 +1,13 @@
 """An End of Commitment Report from the evaluator's form to the public, in Chromium."""
 
 import re
+from importlib import import_module
 
 import pytest
+from django.apps import apps
+from django.contrib.auth.models import Group
 
+from plans.roles import EVALUATOR, IMPLEMENTER, SECRETARIAT
 from reports.models import EndOfCommitmentReport, Status
 from tests import factories as f
 from tests.reports.files import PDF
@@ -12,8 +16,13 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture(autouse=True)
-def _private_files(settings, tmp_path):
+def _seeded(settings, tmp_path):
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private-media"
+    # Transactional tests start from an empty database: restore the seeded rows they rely on.
+    for name in (SECRETARIAT, IMPLEMENTER, EVALUATOR):
+        Group.objects.get_or_create(name=name)
+    import_module("reports.migrations.0002_answer_scales").seed(apps, None)
+    import_module("reports.migrations.0003_secretariat_permissions").grant(apps, None)
 
 
 def sign_in(page, url: str, username: str) -> None:
