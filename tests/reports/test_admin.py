@@ -119,6 +119,8 @@ def test_secretariat_publishes_a_submitted_report(client, secretariat, evaluator
     # Published means read-only for everyone, in the admin too.
     page = client.get(f"{EOC_ADMIN}{report.pk}/change/").content.decode()
     assert 'name="lessons"' not in page
+    assert client.post(f"{EOC_ADMIN}{report.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert EndOfCommitmentReport.objects.filter(pk=report.pk).exists()
 
 
 def test_secretariat_returns_a_report_with_a_comment(client, secretariat, evaluator):
