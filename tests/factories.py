@@ -108,6 +108,81 @@ def policy_area(slug: str = "right-to-information") -> PolicyArea:
     return PolicyArea.objects.get(slug=slug)
 
 
+# Reports --------------------------------------------------------------------------------------
+
+
+def make_inception_report(
+    plan: ActionPlan | None = None, *, evaluators=(), status: str = "draft", **fields
+):
+    from reports.models import InceptionReport
+
+    report = InceptionReport.objects.create(action_plan=plan or make_plan(), **fields)
+    report.evaluators.set(evaluators)
+    if status != "draft":
+        # Tests that need another status set it directly; the workflow is tested on its own.
+        InceptionReport.objects.filter(pk=report.pk).update(status=status)
+        report.refresh_from_db()
+    return report
+
+
+def make_end_of_commitment_report(
+    commitment: Commitment | None = None, *, evaluators=(), status: str = "draft", **fields
+):
+    from reports.models import EndOfCommitmentReport
+
+    commitment = commitment or make_commitment()
+    fields.setdefault("action_plan", commitment.action_plans.first())
+    report = EndOfCommitmentReport.objects.create(commitment=commitment, **fields)
+    report.evaluators.set(evaluators)
+    if status != "draft":
+        EndOfCommitmentReport.objects.filter(pk=report.pk).update(status=status)
+        report.refresh_from_db()
+    return report
+
+
+def complete_inception_answers(report) -> None:
+    """Fill every required answer of an Inception Report and its commitment blocks."""
+    from reports.models import CommitmentChange, CommitmentNature, PracticeAnswer
+
+    yes = PracticeAnswer.objects.get(slug="yes")
+    for section in report.SECTIONS:
+        for question in section.questions:
+            for name in question.required:
+                field = report._meta.get_field(name)
+                if field.is_relation:
+                    setattr(report, name, yes)
+                elif field.choices:
+                    setattr(report, name, "yes")
+                else:
+                    setattr(report, name, f"Explanation of {question.code}")
+    report.save()
+    for assessment in report.assessments.all():
+        assessment.verifiable = "yes"
+        assessment.relevant = "yes"
+        assessment.nature = CommitmentNature.objects.get(slug="continuation")
+        assessment.change = CommitmentChange.objects.get(slug="binding-change")
+        assessment.recommended_changes = "None yet."
+        assessment.save()
+
+
+def complete_end_of_commitment_answers(report) -> None:
+    """Fill every required answer of an End of Commitment Report."""
+    from reports.models import ImplementationAnswer, ProblemAnswer
+
+    report.progress_level = "substantial"
+    report.progress_level_explanation = "Most milestones are done."
+    report.impact_factors = "Political will."
+    report.as_planned = ImplementationAnswer.objects.get(slug="as-planned")
+    report.as_planned_explanation = "As planned."
+    report.access_to_information = "marginal"
+    report.civic_participation = "major"
+    report.public_accountability = "did_not_change"
+    report.problem_addressed = ProblemAnswer.objects.get(slug="yes")
+    report.problem_addressed_explanation = "It did."
+    report.lessons = "Start early."
+    report.save()
+
+
 MXMEX0009_MILESTONES = (
     (
         "Construir un estudio de las condiciones de apertura institucional a nivel municipal",

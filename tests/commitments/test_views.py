@@ -345,7 +345,9 @@ def test_commitment_query_count_is_flat(client, django_assert_num_queries):
     # 1 the commitment (visibility)  2 the commitment with its progress
     # 3 its plans with members  4 institutions  5 OGP values  6 milestones
     # 7 history  8 evidence links  9 documents  10 approved comments
-    with django_assert_num_queries(10):
+    # 11 the published Inception Report assessment (reports)
+    # 12 the published End of Commitment Report (reports)
+    with django_assert_num_queries(12):
         response = client.get("/en/commitments/MXMEX0009/")
     assert response.content.decode().count('class="timeline-item"') == 6
 

@@ -186,7 +186,9 @@ def test_member_query_count_is_flat(client, django_assert_num_queries):
     # 1 the member with its roll-up  2 its plans with roll-ups  3 commitments (page)
     # 4 their OGP values  5 their plans  6 those plans' members  7 resource years
     # 8 resource count  9 resources page  10 contacts
-    with django_assert_num_queries(10):
+    # 11 published Inception Reports of its plans (reports)
+    # 12 published End of Commitment Reports of its plans (reports)
+    with django_assert_num_queries(12):
         response = client.get("/en/members/mexico/")
     assert response.status_code == 200
 
@@ -310,7 +312,8 @@ def test_plan_query_count_is_flat(client, django_assert_num_queries):
     # 1 the plan with its roll-up  2 lead institutions  3 endorsements  4 consortium members
     # 5 commitments  6 their OGP values  7 their plans  8 those plans' members
     # 9 documents  10 meetings  11 meetings' documents  12 approved comments
-    with django_assert_num_queries(12):
+    # 13 the plan's published Inception Report (reports)
+    with django_assert_num_queries(13):
         response = client.get(plan.get_absolute_url())
     assert response.status_code == 200
 
