@@ -7,6 +7,7 @@ from rest_framework.routers import DefaultRouter
 from commitments import api as commitments_api
 from ogptracker.api import not_found
 from plans import api as plans_api
+from reports import api as reports_api
 
 app_name = "api"
 
@@ -27,6 +28,12 @@ router.register(
     "milestone-updates", commitments_api.MilestoneUpdateViewSet, basename="milestoneupdate"
 )
 router.register("documents", commitments_api.DocumentViewSet, basename="document")
+router.register("inception-reports", reports_api.InceptionReportViewSet, basename="inceptionreport")
+router.register(
+    "end-of-commitment-reports",
+    reports_api.EndOfCommitmentReportViewSet,
+    basename="endofcommitmentreport",
+)
 router.register("ogp-values", plans_api.OGPValueViewSet, basename="ogpvalue")
 router.register("policy-areas", plans_api.PolicyAreaViewSet, basename="policyarea")
 router.register("sectors", plans_api.SectorViewSet, basename="sector")

@@ -25,6 +25,8 @@ LIST_PATHS = [
     "/api/v1/ogp-values/",
     "/api/v1/policy-areas/",
     "/api/v1/sectors/",
+    "/api/v1/inception-reports/",
+    "/api/v1/end-of-commitment-reports/",
 ]
 
 
@@ -93,6 +95,8 @@ def api_schema(db, settings):  # noqa: F811 - pytest's settings fixture, not Hyp
         )
         Document.objects.create(title=f"Documento {number}", action_plan=plan, year=2021)
     factories.make_commitment(plan, number=9, milestones=1)  # no OGP ID
+    factories.make_inception_report(plan, status="published", evaluator_names="Ana")
+    factories.make_end_of_commitment_report(commitment, status="published")
     # Like Django's test client: keep the test's connection (and its transaction) open across
     # the WSGI requests.
     request_started.disconnect(close_old_connections)
@@ -112,7 +116,7 @@ def test_the_api_keeps_its_schema(api_schema):
     """
     failures = []
     operations = [result.ok() for result in api_schema.get_all_operations()]
-    assert len(operations) == 21
+    assert len(operations) == 25
     for operation in operations:
 
         @given(case=operation.as_strategy())
