@@ -315,10 +315,14 @@ def published_commitments(chosen: dict[str, str] | None = None) -> QuerySet:
 
 
 def commitments_for_export(
-    chosen: dict[str, str] | None = None, *, with_milestones: bool = False
+    chosen: dict[str, str] | None = None,
+    *,
+    with_milestones: bool = False,
+    commitments: QuerySet | None = None,
 ) -> QuerySet:
-    """Published commitments (narrowed by plan and member) with all an export row reads."""
-    commitments = published_commitments(chosen)
+    """Published commitments (narrowed by the explorer's filters) with all an export row reads."""
+    if commitments is None:
+        commitments = published_commitments(chosen)
     prefetches = [
         public_plans_prefetch(),
         Prefetch(
@@ -379,9 +383,16 @@ def stream_csv(header: list[str], records: Iterable[dict]) -> Iterator[str]:
         yield writer.writerow(csv_row(record, header))
 
 
-def commitment_records(chosen: dict[str, str], *, with_milestones: bool = False) -> Iterator[dict]:
+def commitment_records(
+    chosen: dict[str, str] | None = None,
+    *,
+    with_milestones: bool = False,
+    commitments: QuerySet | None = None,
+) -> Iterator[dict]:
     numbers = plan_numbers()
-    queryset = commitments_for_export(chosen, with_milestones=with_milestones)
+    queryset = commitments_for_export(
+        chosen, with_milestones=with_milestones, commitments=commitments
+    )
     for commitment in queryset.iterator(chunk_size=CHUNK_SIZE):
         record = commitment_record(commitment, commitment.public_plans, numbers)
         if with_milestones:

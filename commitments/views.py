@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-
 from django.apps import apps
 from django.conf import settings
 from django.contrib import messages
@@ -18,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from commitments import exports
 from commitments.filters import CommitmentFilter
 from commitments.forms import CommentForm
 from commitments.models import (
@@ -146,98 +145,15 @@ def commitment_list(request):
     )
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-CSV_COLUMNS = [
-    "Commitment Unique Identifier",
-    "Country/Locality",
-    "Action Plan Number",
-    "Commitment Number",
-    "Commitment Title",
-    "Short Title",
-    "Full Text",
-    "Lead Institution",
-    "Supporting Institution(s)",
-    "URL",
-    "OGP Value Access To Information",
-    "OGP Value Civic Participation",
-    "OGP Value Public Accountability",
-    "OGP Value Technology",
-    "Problem",
-    "Status Quo",
-    "Start",
-    "End",
-    "Policy Area",
-    "Sector",
-    "Milestones",
-    "Milestones Finished",
-    "Milestones Overdue",
-    "Progress",
-]
-VALUE_COLUMNS = {
-    "access-to-information": "OGP Value Access To Information",
-    "civic-participation": "OGP Value Civic Participation",
-    "public-accountability": "OGP Value Public Accountability",
-    "technology-and-innovation": "OGP Value Technology",
-}
-
-
-def _csv_row(request, commitment: Commitment) -> list:
-    plans = list(commitment.action_plans.all())
-    roles = list(commitment.institution_roles.all())
-    values = {value.slug for value in commitment.ogp_values.all()}
-    row = {
-        "Commitment Unique Identifier": commitment.ogp_id,
-        "Country/Locality": "; ".join(dict.fromkeys(str(plan.member) for plan in plans)),
-        "Action Plan Number": "; ".join(plan.title for plan in plans),
-        "Commitment Number": commitment.number or "",
-        "Commitment Title": commitment.title,
-        "Short Title": commitment.short_title,
-        "Full Text": commitment.action,
-        "Lead Institution": "; ".join(
-            role.institution.name for role in roles if role.role == CommitmentInstitution.Role.LEAD
-        ),
-        "Supporting Institution(s)": "; ".join(
-            role.institution.name
-            for role in roles
-            if role.role == CommitmentInstitution.Role.SUPPORTING
-        ),
-        "URL": request.build_absolute_uri(commitment.get_absolute_url()),
-        "Problem": commitment.problem,
-        "Status Quo": commitment.status_quo,
-        "Start": commitment.start.strftime("%Y-%m") if commitment.start else "",
-        "End": commitment.end.strftime("%Y-%m") if commitment.end else "",
-        "Policy Area": commitment.primary_policy_area.name
-        if commitment.primary_policy_area
-        else "",
-        "Sector": commitment.primary_sector.name if commitment.primary_sector else "",
-        "Milestones": commitment.n_milestones,
-        "Milestones Finished": commitment.n_finished,
-        "Milestones Overdue": commitment.n_overdue,
-        "Progress": f"{commitment.progress.percent}%" if commitment.n_milestones else "",
-    }
-    for slug, column in VALUE_COLUMNS.items():
-        row[column] = "Yes" if slug in values else "No"
-    return [row[column] for column in CSV_COLUMNS]
-
-
 def commitment_csv(request):
-    """The explorer's filtered set as CSV, in OGP's own column names."""
-    _found, qs, _sort = explore(request)
-    qs = qs.prefetch_related("institution_roles__institution")
-    writer = csv.writer(_Echo())
-
-    def rows():
-        yield "\ufeff"  # a byte-order mark so spreadsheet programs read UTF-8
-        yield writer.writerow(CSV_COLUMNS)
-        for commitment in qs.iterator(chunk_size=500):
-            yield writer.writerow(_csv_row(request, commitment))
-
+    """The explorer's filtered set as CSV, in the same columns as the open data exports."""
+    found = CommitmentFilter(request.GET, queryset=Commitment.objects.published(), request=request)
+    records = exports.commitment_records(commitments=found.qs)
     stamp = timezone.localdate().isoformat()
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(
+        exports.stream_csv(exports.COMMITMENT_HEADER, records),
+        content_type="text/csv; charset=utf-8",
+    )
     response["Content-Disposition"] = f'attachment; filename="commitments-{stamp}.csv"'
     return response
 

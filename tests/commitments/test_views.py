@@ -8,6 +8,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from django.contrib.contenttypes.models import ContentType
 
+from commitments.exports import COMMITMENT_HEADER
 from commitments.models import Commitment, MilestoneStatus
 from commitments.services import change_milestone_status
 from plans.models import ActionPlan, Document
@@ -230,9 +231,11 @@ def test_csv_downloads_the_filtered_set_in_ogp_columns(client):
     assert row["OGP Value Access To Information"] == "Yes"
     assert row["OGP Value Civic Participation"] == "No"
     assert row["URL"].endswith("/en/commitments/MXMEX0009/")
-    assert row["Milestones"] == "3" and row["Milestones Finished"] == "1"
-    assert row["Milestones Overdue"] == "2"
+    assert row["Milestones Total"] == "3" and row["Milestones Finished"] == "1"
+    assert row["Overdue Milestones"] == "2"
     assert row["Start"] == "2022-02" and row["End"] == "2022-05"
+    # the same columns as the open data export, so the file imports back
+    assert list(row) == COMMITMENT_HEADER
 
 
 def test_csv_leaves_out_unpublished_commitments(client):
