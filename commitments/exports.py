@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Expression, OuterRef, Prefetch, QuerySet, Subquery
 from django.http import JsonResponse, StreamingHttpResponse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
@@ -35,6 +35,31 @@ OGP_VALUE_COLUMNS = {
     "OGP Value Public Accountability": "public-accountability",
     "OGP Value Technology": "technology-and-innovation",
 }
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """A column filled from an assessment of the commitment, registered by the app that owns it.
+
+    ``annotation`` returns an expression over ``Commitment`` (a subquery); ``label`` turns its
+    value into the exported text. Commitments do not import the reports that assess them.
+    """
+
+    column: str
+    annotation: Callable[[], Expression]
+    label: Callable[[object], str | None]
+
+    @property
+    def alias(self) -> str:
+        return "export_" + "".join(ch if ch.isalnum() else "_" for ch in self.column.lower())
+
+
+ASSESSMENTS: dict[str, Assessment] = {}
+
+
+def register_assessment(assessment: Assessment) -> None:
+    """Fill an export column (one of COMMITMENT_COLUMNS) from an assessment."""
+    ASSESSMENTS[assessment.column] = assessment
 
 
 @dataclass(frozen=True)
@@ -81,7 +106,10 @@ COMMITMENT_COLUMNS: tuple[Column, ...] = (
     ),
     Column(
         "Did It Open Government (Overall)",
-        _("The published End of Commitment Report’s answer on opening government."),
+        _(
+            "The strongest degree of result the published End of Commitment Report gives on "
+            "access to information, civic participation and public accountability (2.1.1–2.1.3)."
+        ),
         derived=True,
     ),
     # The portal's own fields.
@@ -205,10 +233,12 @@ def commitment_record(
     }
     for column, slug in OGP_VALUE_COLUMNS.items():
         record[column] = slug in values
+    for column in ("Completion (Progress Report)", "Did It Open Government (Overall)"):
+        assessment = ASSESSMENTS.get(column)
+        value = getattr(commitment, assessment.alias, None) if assessment else None
+        record[column] = assessment.label(value) if assessment and value else None
     record.update(
         {
-            "Completion (Progress Report)": None,
-            "Did It Open Government (Overall)": None,
             "Action Plan": [plan.title for plan in plans],
             "Action Plan Slug": [plan.slug for plan in plans],
             "Action Plan Period": [f"{plan.start_year}-{plan.end_year}" for plan in plans],
@@ -340,9 +370,10 @@ def commitments_for_export(
                 ),
             )
         )
+    assessed = {a.alias: a.annotation() for a in ASSESSMENTS.values()}
     return (
         commitments.with_progress()
-        .annotate(last_update=last_update_of("milestone__commitment"))
+        .annotate(last_update=last_update_of("milestone__commitment"), **assessed)
         .select_related("primary_policy_area", "primary_sector")
         .prefetch_related(*prefetches)
         .order_by("pk")

@@ -7,4 +7,6 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Reports")
 
     def ready(self) -> None:
-        from reports import signals  # noqa: F401  (connects the receivers)
+        from reports import exports, signals  # noqa: F401  (signals connects the receivers)
+
+        exports.register()
