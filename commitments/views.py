@@ -215,6 +215,12 @@ def commitment_detail(request, key: str):
 
 
 def _client_address(request) -> str:
+    """The visitor's address; behind trusted proxies, the one they forwarded."""
+    hops = settings.TRUSTED_PROXY_HOPS
+    forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    forwarded = [address for address in forwarded if address]
+    if hops and len(forwarded) >= hops:
+        return forwarded[-hops]
     return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 

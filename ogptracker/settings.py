@@ -230,14 +230,20 @@ LOGGING = {
 
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@localhost")
 
-# The cache holds the comment rate limit; local memory is enough for one process, set
-# CACHE_URL-style backends here when running several.
+# The cache holds the comment rate limit. Several gunicorn workers must share it, so outside
+# development it lives in files under CACHE_DIR.
+CACHE_DIR = os.environ.get("CACHE_DIR", "")
 CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "ogptracker",
-    }
+    "default": (
+        {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": CACHE_DIR}
+        if CACHE_DIR
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "ogptracker"}
+    )
 }
+
+# How many reverse proxies in front of the portal append to X-Forwarded-For; the client's
+# address (for the comment rate limit) is read that many entries from the right.
+TRUSTED_PROXY_HOPS = int(os.environ.get("TRUSTED_PROXY_HOPS", "0"))
 
 # Comments: at most COMMENT_RATE_LIMIT comments per address every COMMENT_RATE_WINDOW seconds.
 COMMENT_RATE_LIMIT = int(os.environ.get("COMMENT_RATE_LIMIT", "3"))

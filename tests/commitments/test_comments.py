@@ -110,6 +110,23 @@ def test_one_address_may_not_flood_comments(client, settings):
     assert Comment.objects.count() == 3
 
 
+def test_behind_a_trusted_proxy_the_limit_counts_the_forwarded_address(client, settings):
+    settings.COMMENT_RATE_LIMIT = 1
+    settings.TRUSTED_PROXY_HOPS = 1
+    commitment = make_commitment(title="C")
+    proxy = {"REMOTE_ADDR": "127.0.0.1"}
+    first = {"HTTP_X_FORWARDED_FOR": "10.0.0.1", **proxy}
+    second = {"HTTP_X_FORWARDED_FOR": "10.0.0.2", **proxy}
+    assert client.post(post_url(commitment), GOOD, **first).status_code == 302
+    # one visitor reaching the limit does not stop another behind the same proxy
+    assert client.post(post_url(commitment), GOOD, **second).status_code == 302
+    assert client.post(post_url(commitment), GOOD, **first).status_code == 429
+    # a forged leftmost entry does not escape the limit: the proxy appends the real address
+    spoofed = {"HTTP_X_FORWARDED_FOR": "1.2.3.4, 10.0.0.1", **proxy}
+    assert client.post(post_url(commitment), GOOD, **spoofed).status_code == 429
+    assert Comment.objects.count() == 2
+
+
 def test_comment_text_is_escaped_and_links_are_not_followed(client):
     commitment = make_commitment(title="C")
     Comment.objects.create(
