@@ -12,7 +12,12 @@ from django.utils.translation import gettext_lazy as _
 from django_filters.fields import IsoDateTimeField
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
 from rest_framework import mixins, viewsets
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.filters import OrderingFilter, SearchFilter
@@ -113,6 +118,10 @@ class ApiCommitmentFilter(CommitmentFilter):
     """The explorer's filters, with a bad ``overdue`` value refused instead of ignored."""
 
     overdue = StrictBooleanFilter(label=_("Has overdue milestones"), method="filter_overdue")
+
+    @extend_schema_field(OpenApiTypes.STR)  # the member's slug
+    def filter_member(self, queryset, name, value):
+        return super().filter_member(queryset, name, value)
 
 
 class CommitmentKeyFilter(django_filters.CharFilter):

@@ -137,3 +137,12 @@ def test_the_api_keeps_its_schema(api_schema):
         except Exception as error:  # noqa: BLE001 - every operation's failure is collected
             failures.append(f"{operation.label}: {error}")
     assert failures == []
+
+
+def test_the_schema_generates_without_a_warning(tmp_path):
+    from django.core.management import call_command
+
+    # --fail-on-warn: an undocumented parameter or response would fail here, not only in
+    # `check --deploy`.
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "s.yml"))
+    assert "/api/v1/milestones/{id}/" in (tmp_path / "s.yml").read_text()
