@@ -98,6 +98,10 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A test database in a file rather than in memory: the browser tests' live server then
+    # opens its own connections instead of sharing the test thread's one.
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".test-database.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
