@@ -316,6 +316,10 @@ class CommitmentInstitution(models.Model):
 
 
 class MilestoneQuerySet(models.QuerySet):
+    def finished(self) -> MilestoneQuerySet:
+        """Milestones that count as done in a progress figure."""
+        return self.filter(status=MilestoneStatus.FINISHED)
+
     def overdue(self, today: datetime.date | None = None) -> MilestoneQuerySet:
         """Milestones whose end month has passed and that are not finished."""
         return self.filter(overdue_milestones_q(today=today))

@@ -22,18 +22,17 @@ class SubqueryCount(Subquery):
 def milestone_rollup(milestones: models.QuerySet) -> dict[str, SubqueryCount]:
     """Annotations that roll milestones up by the one rule of ``commitments.models.Progress``.
 
-    ``milestones`` is a Milestone QuerySet correlated with the outer row by ``OuterRef``. The
-    rule (finished over all; overdue when the end month has passed and it is not finished) is
-    restated here because ``plans`` may not import ``commitments``; tests pin both to agree.
+    ``milestones`` is a Milestone QuerySet correlated with the outer row by ``OuterRef``; its
+    ``finished()`` and ``overdue()`` methods hold the rule, so it is written once.
     """
-    this_month = timezone.localdate().replace(day=1)
-    milestones = milestones.order_by().values("pk").distinct()
+
+    def count(queryset: models.QuerySet) -> SubqueryCount:
+        return SubqueryCount(queryset.order_by().values("pk").distinct())
+
     return {
-        "n_milestones": SubqueryCount(milestones),
-        "n_finished": SubqueryCount(milestones.filter(status="finished")),
-        "n_overdue": SubqueryCount(
-            milestones.filter(end__lt=this_month).exclude(status="finished")
-        ),
+        "n_milestones": count(milestones),
+        "n_finished": count(milestones.finished()),
+        "n_overdue": count(milestones.overdue()),
     }
 
 
