@@ -100,8 +100,10 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A test database in a file rather than in memory: the browser tests' live server then
-    # opens its own connections instead of sharing the test thread's one.
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".test-database.sqlite3")}
+    # opens its own connections instead of sharing the test thread's one. It is named after the
+    # database, so two checkouts (or two DATABASE_URLs) never share one.
+    _name = Path(DATABASES["default"]["NAME"] or BASE_DIR / "db.sqlite3")
+    DATABASES["default"]["TEST"] = {"NAME": str(_name.with_name(f".test-{_name.stem}.sqlite3"))}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
