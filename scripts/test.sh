@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Run the whole suite on PostgreSQL, then on SQLite.
+# Run the whole suite on PostgreSQL, then what differs on SQLite (the tests marked `sqlite`).
 # PostgreSQL: $DATABASE_URL if set; else the server at 127.0.0.1:5432 if one answers;
 # else (or with THROWAWAY_CLUSTER=1) a throwaway cluster started here and removed afterwards.
+# Tests run in parallel, one database per worker: WORKERS=1 runs them in one process.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PY:-.venv/bin/python}
@@ -69,8 +70,12 @@ else
   PG_URL=$DATABASE_URL
 fi
 
-echo "== Suite on PostgreSQL (${PG_URL%%@*}@…) =="
-DATABASE_URL=$PG_URL "$PY" -m pytest "$@"
+WORKERS=${WORKERS:-auto}
+PARALLEL=(-n "$WORKERS" --dist loadfile)
+[ "$WORKERS" = 1 ] && PARALLEL=(-p no:xdist)
 
-echo "== Suite on SQLite =="
-DATABASE_URL="sqlite:///$(pwd)/.test-sqlite.db" "$PY" -m pytest "$@"
+echo "== Suite on PostgreSQL (${PG_URL%%@*}@…) =="
+DATABASE_URL=$PG_URL "$PY" -m pytest "${PARALLEL[@]}" --durations=15 "$@"
+
+echo "== What differs on SQLite =="
+DATABASE_URL="sqlite:///$(pwd)/.test-sqlite.db" "$PY" -m pytest "${PARALLEL[@]}" -m sqlite --durations=5 "$@"

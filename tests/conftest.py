@@ -27,3 +27,10 @@ def institution(db):
 @pytest.fixture
 def implementer(db, institution):
     return factories.make_implementer(institution, username="implementer")
+
+
+def pytest_collection_modifyitems(items):
+    # The demo (`make run`) serves SQLite to a live server: the browser journeys run on both.
+    for item in items:
+        if item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.sqlite)

@@ -8,7 +8,7 @@ from commitments.services import change_milestone_status
 from plans.models import Document
 from tests import factories
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.sqlite]
 
 
 def error(status: int, code: str) -> dict:

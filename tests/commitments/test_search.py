@@ -7,7 +7,7 @@ from commitments.filters import CommitmentFilter
 from commitments.models import Commitment
 from tests.factories import make_commitment, make_milestone
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.sqlite]
 
 POSTGRES = connection.vendor == "postgresql"
 

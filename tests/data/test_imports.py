@@ -8,7 +8,7 @@ from plans.models import ActionPlan, Institution, Member
 from tests import factories
 from tests.data.helpers import build_portal, content, read_csv, write_csv
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.sqlite]
 
 DERIVED = {column.name for column in COMMITMENT_COLUMNS if column.derived}
 

@@ -25,7 +25,7 @@ from plans.models import (
     Member,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.sqlite]
 
 TLALNEPANTLA_PLAN = "Action plan – Tlalnepantla de Baz, Mexico, 2021 – 2023"
 MEXICO_STATE_PLAN = "Action plan – Mexico State, Mexico, 2021 – 2022"
