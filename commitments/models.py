@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from ogptracker.languages import ContentLanguage, Translatable, active_language
 from plans.roles import is_secretariat
 
 OGP_ID_PATTERN = r"^[A-Z]{2}[A-Z]*[0-9]{4}$"
@@ -124,9 +125,10 @@ class CommitmentQuerySet(models.QuerySet):
     def search(self, text: str) -> CommitmentQuerySet:
         """Commitments whose titles or texts, or whose milestones' texts, match ``text``.
 
-        On PostgreSQL: full-text search in Spanish and English, insensitive to accents and case,
-        over a stored vector kept current by database triggers (GIN-indexed), annotated with a
-        ``rank``. Elsewhere: a plain case-insensitive match with a constant rank.
+        On PostgreSQL: full-text search of both language versions, each stemmed in its own
+        language, insensitive to accents and case, over a stored vector kept current by database
+        triggers (GIN-indexed), annotated with a ``rank``. Elsewhere: every word, without accents
+        or a plural ending, in the normalised ``search_text``, with a constant rank.
         """
         text = " ".join(text.split())[:200]
         if not text:
@@ -136,18 +138,14 @@ class CommitmentQuerySet(models.QuerySet):
             return self.filter(search_vector=query).annotate(
                 rank=Func(F("search_vector"), query, function="ts_rank", output_field=FloatField())
             )
-        in_milestones = Milestone.objects.filter(
-            Q(title__icontains=text) | Q(description__icontains=text), commitment=OuterRef("pk")
+        from commitments.search import search_words
+
+        matches = Q()
+        for word in search_words(text):
+            matches &= Q(search_text__contains=word)
+        return self.filter(matches | Q(ogp_id__iexact=text)).annotate(
+            rank=Value(1.0, output_field=FloatField())
         )
-        return self.filter(
-            Q(title__icontains=text)
-            | Q(short_title__icontains=text)
-            | Q(ogp_id__iexact=text)
-            | Q(problem__icontains=text)
-            | Q(status_quo__icontains=text)
-            | Q(action__icontains=text)
-            | Exists(in_milestones)
-        ).annotate(rank=Value(1.0, output_field=FloatField()))
 
     def for_listing(self) -> CommitmentQuerySet:
         """Everything lists touch, loaded up front."""
@@ -158,7 +156,7 @@ class CommitmentQuerySet(models.QuerySet):
         )
 
 
-class Commitment(models.Model):
+class Commitment(Translatable):
     """A promise for reform in one or more action plans."""
 
     ogp_id = models.CharField(
@@ -227,6 +225,9 @@ class Commitment(models.Model):
     # Filled on PostgreSQL by a trigger from the commitment's and its milestones' texts
     # (migration 0004_search); GIN-indexed there, unused elsewhere.
     search_vector = SearchVectorField(null=True, editable=False)
+    # Both language versions of the texts, normalised, for search without PostgreSQL
+    # (commitments.search keeps it current).
+    search_text = models.TextField(blank=True, editable=False, default="")
 
     objects = CommitmentQuerySet.as_manager()
 
@@ -339,7 +340,7 @@ class MilestoneQuerySet(models.QuerySet):
         return self.filter(commitment__institution_roles__institution__staff=user).distinct()
 
 
-class Milestone(models.Model):
+class Milestone(Translatable):
     commitment = models.ForeignKey(
         Commitment,
         verbose_name=_("commitment"),
@@ -439,6 +440,13 @@ class MilestoneUpdate(models.Model):
     old_status = models.CharField(_("old status"), max_length=20, choices=MilestoneStatus.choices)
     new_status = models.CharField(_("new status"), max_length=20, choices=MilestoneStatus.choices)
     note = models.TextField(_("note"), blank=True)
+    language = models.CharField(
+        _("language of the note"),
+        max_length=2,
+        choices=ContentLanguage.choices,
+        default=active_language,
+        help_text=_("The note is shown in the language it was written in."),
+    )
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -505,6 +513,13 @@ class Comment(models.Model):
     name = models.CharField(_("name"), max_length=100)
     email = models.EmailField(_("email"), help_text=_("Never shown."))
     text = models.TextField(_("comment"), max_length=5000)
+    language = models.CharField(
+        _("language"),
+        max_length=2,
+        choices=ContentLanguage.choices,
+        default=active_language,
+        help_text=_("The language of the page the comment was written on."),
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
     )

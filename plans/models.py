@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from ogptracker.languages import Translatable
+
 
 class SubqueryCount(Subquery):
     """How many rows a subquery returns, as an integer annotation (0 when none)."""
@@ -122,7 +124,7 @@ class MemberQuerySet(models.QuerySet):
         )
 
 
-class Member(models.Model):
+class Member(Translatable):
     """An OGP member: a national government or a local jurisdiction."""
 
     class Kind(models.TextChoices):
@@ -293,7 +295,7 @@ class Contact(models.Model):
         return self.name
 
 
-class Forum(models.Model):
+class Forum(Translatable):
     """The multi-stakeholder forum (the Local Technical Secretariat) that steers a member's plans."""
 
     member = models.ForeignKey(
@@ -327,7 +329,7 @@ class Forum(models.Model):
         return reverse("plans:forum", kwargs={"slug": self.slug})
 
 
-class ForumMembership(models.Model):
+class ForumMembership(Translatable):
     class Role(models.TextChoices):
         MEMBER = "member", _("Member")
         ALTERNATE = "alternate", _("Alternate")
@@ -369,7 +371,7 @@ class ForumMembership(models.Model):
         return self.person or str(self.institution)
 
 
-class Meeting(models.Model):
+class Meeting(Translatable):
     class Kind(models.TextChoices):
         ORDINARY = "ordinary", _("Ordinary session")
         EXTRAORDINARY = "extraordinary", _("Extraordinary session")
@@ -459,7 +461,7 @@ class ActionPlanQuerySet(models.QuerySet):
         )
 
 
-class ActionPlan(models.Model):
+class ActionPlan(Translatable):
     """An OGP Local action plan with the questions of OGP's template, each its own field."""
 
     class Status(models.TextChoices):
@@ -650,7 +652,7 @@ class ActionPlan(models.Model):
         return f"{self.start_year} – {self.end_year}"
 
 
-class Document(models.Model):
+class Document(Translatable):
     """A resource in the public evidence repository."""
 
     class Type(models.TextChoices):

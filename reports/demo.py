@@ -65,9 +65,9 @@ def _match(commitments: list[Commitment], position: int, title: str) -> Commitme
     """The plan's commitment for a Section 3 block: by title, else by its number in the plan."""
     wanted = _normal(title)
     for commitment in commitments:
-        have = _normal(commitment.title)
-        if have and (have == wanted or wanted.startswith(have) or have.startswith(wanted)):
-            return commitment
+        for have in {_normal(commitment.title_en or ""), _normal(commitment.title_es or "")}:
+            if have and (have == wanted or wanted.startswith(have) or have.startswith(wanted)):
+                return commitment
     by_number = [c for c in commitments if c.number == position]
     return by_number[0] if len(by_number) == 1 else None
 
@@ -89,7 +89,7 @@ def _publish(report, stdout) -> None:
 def load_demo_reports(stdout) -> None:
     """Load, complete and published, the Inception Report of seed 002 and the End of Commitment
     Report of seed 003."""
-    plan = ActionPlan.objects.filter(title=PLAN_TITLE).first()
+    plan = ActionPlan.objects.rewrite(False).filter(title=PLAN_TITLE).first()  # the original
     if plan is None:
         stdout.write(f"Skipped the demo reports: no action plan titled “{PLAN_TITLE}”.")
         return

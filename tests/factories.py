@@ -77,7 +77,8 @@ def make_commitment(
     **fields,
 ) -> Commitment:
     i = n()
-    fields.setdefault("title", f"Commitment {i}")
+    if not {"title_es", "title_en"} & set(fields):
+        fields.setdefault("title", f"Commitment {i}")
     fields.setdefault("start", datetime.date(2022, 2, 1))
     fields.setdefault("end", datetime.date(2022, 5, 1))
     commitment = Commitment.objects.create(is_published=published, **fields)
@@ -94,7 +95,8 @@ def make_commitment(
 
 def make_milestone(commitment: Commitment, **fields) -> Milestone:
     fields.setdefault("number", commitment.milestones.count() + 1)
-    fields.setdefault("title", f"Milestone {fields['number']}")
+    if not {"title_es", "title_en"} & set(fields):
+        fields.setdefault("title", f"Milestone {fields['number']}")
     fields.setdefault("start", datetime.date(2022, 2, 1))
     fields.setdefault("end", datetime.date(2022, 4, 1))
     return Milestone.objects.create(commitment=commitment, **fields)

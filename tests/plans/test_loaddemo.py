@@ -178,7 +178,9 @@ def test_loads_the_tlalnepantla_plan_with_every_answer_of_seed_000(loaded):
         "Organizaciones de la Sociedad Civil Mexiquense",
     }
     # The plan's own attachment, and its entry in Mexico's resources (item 36).
-    assert set(plan.documents.values_list("title", "doc_type", "member__slug")) == {
+    # The original titles, each in its own language (the plain column).
+    originals = plan.documents.rewrite(False).values_list("title", "doc_type", "member__slug")
+    assert set(originals) == {
         ("Primer Plan de Accion Local de Gobierno Abierto EDOMEX", "action_plan", None),
         (TLALNEPANTLA_PLAN, "action_plan", "mexico"),
     }
@@ -207,6 +209,10 @@ def test_mexico_state_plan_has_its_eight_commitments_in_order(loaded):
 def test_mxmex0009_is_complete_in_both_plans_with_three_milestones(loaded):
     commitment = Commitment.objects.get(ogp_id="MXMEX0009")
     assert commitment.title == "Open government culture"
+    assert (commitment.original_language, commitment.title_es) == (
+        "en",
+        "Cultura de gobierno abierto",
+    )
     assert set(commitment.action_plans.values_list("title", flat=True)) == {
         TLALNEPANTLA_PLAN,
         MEXICO_STATE_PLAN,
@@ -241,11 +247,17 @@ def test_mxmex0009_is_complete_in_both_plans_with_three_milestones(loaded):
         (2, datetime.date(2022, 2, 1), datetime.date(2022, 4, 1)),
         (3, datetime.date(2022, 2, 1), datetime.date(2022, 5, 1)),
     ]
-    assert milestones[0].title == (
+    # The seed's Spanish titles are the originals; the English versions are translations.
+    assert milestones[0].original_language == "es"
+    assert milestones[0].title_es == (
         "Construir un estudio de las condiciones de apertura institucional a nivel municipal"
     )
-    assert milestones[1].title.startswith("Implementar el intercambio de prácticas de apertura")
-    assert milestones[2].title.startswith("Elaborar una agenda local para la difusión")
+    assert milestones[0].title_en == (
+        "Build a study of the conditions of institutional openness at the municipal level"
+    )
+    assert milestones[0].shown("title", "en").is_translation
+    assert milestones[1].title_es.startswith("Implementar el intercambio de prácticas de apertura")
+    assert milestones[2].title_es.startswith("Elaborar una agenda local para la difusión")
     # The seed does not say their status: they keep the default, with no invented history.
     assert {m.status for m in milestones} == {MilestoneStatus.NOT_STARTED}
     assert not any(m.updates.exists() for m in milestones)
@@ -315,7 +327,7 @@ def test_loads_the_roundtables_and_open_dialogues_as_meetings(loaded):
         institution = meeting.coordinating_institution
         assert coordinator in (institution.acronym, institution.name)
         assert meeting.video_url == f"https://www.youtube.com/playlist?list={playlist}"
-    assert meetings[datetime.date(2021, 10, 29)].title == (
+    assert meetings[datetime.date(2021, 10, 29)].title_es == (
         "Derecho a la información y rendición de cuentas"
     )
 

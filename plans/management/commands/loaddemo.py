@@ -17,6 +17,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import models, transaction
 from django.utils import translation
 
+from ogptracker.languages import other_language, translatable_fields
 from plans.models import (
     ActionPlan,
     Contact,
@@ -32,6 +33,7 @@ from plans.models import (
 )
 
 DATA_FILE = Path(settings.BASE_DIR) / "fixtures" / "demo.py"
+TRANSLATIONS_FILE = Path(settings.BASE_DIR) / "fixtures" / "translations.py"
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
 
@@ -51,10 +53,42 @@ class Loader:
 
     A row is saved only when a value differs, so a second run writes nothing. Fields the data
     does not list (a milestone's status, anything the secretariat added) are left alone.
+
+    Each seed text is stored as the original in its own language, and its translation from
+    ``fixtures/translations.py`` as the other language's version (shown marked as a
+    translation). A text with no translation (a proper name) reads the same in both.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, translations: ModuleType | None = None) -> None:
         self.tally: dict[str, Counter] = {}
+        self.to_spanish = getattr(translations, "TO_SPANISH", {})
+        self.to_english = getattr(translations, "TO_ENGLISH", {})
+
+    def in_both_languages(self, model: type[models.Model], values: dict[str, Any]) -> dict:
+        """Put each seed text of a translated field in its language's column, with its
+        translation in the other; the record's original language is its first text's."""
+        fields = translatable_fields(model)
+        if not fields:
+            return values
+        result: dict[str, Any] = {}
+        original = None
+        for name, text in values.items():
+            if name not in fields:
+                result[name] = text
+                continue
+            if text in self.to_spanish:
+                language, translation = "en", self.to_spanish[text]
+            elif text in self.to_english:
+                language, translation = "es", self.to_english[text]
+            else:
+                language, translation = None, text  # a name, the same in both languages
+            if language and original is None:
+                original = language
+            own = language or original or "es"
+            result[f"{name}_{own}"] = text
+            result[f"{name}_{other_language(own)}"] = translation
+        result["original_language"] = original or "es"
+        return result
 
     def count(self, label: str, outcome: str) -> None:
         self.tally.setdefault(label, Counter())[outcome] += 1
@@ -71,7 +105,11 @@ class Loader:
         values: dict[str, Any],
     ) -> models.Model:
         """Find the row by its natural key (``find``), create it or update what differs."""
-        obj = model.objects.filter(**find).order_by("pk").first()
+        values = self.in_both_languages(model, values)
+        rows = model.objects.all()
+        if translatable_fields(model):
+            rows = rows.rewrite(False)  # natural keys match the original texts' plain columns
+        obj = rows.filter(**find).order_by("pk").first()
         if obj is None:
             obj = model()
             self._assign(obj, values)
@@ -153,7 +191,7 @@ class Command(BaseCommand):
             )
         self.verbosity = options["verbosity"]
         data = load_data()
-        self.loader = Loader()
+        self.loader = Loader(load_data(TRANSLATIONS_FILE))
         with transaction.atomic(), translation.override(None):
             self.load_members(data)
             self.load_institutions(data)

@@ -1,0 +1,178 @@
+"""Content in two languages: which one a record was written in, and how a page shows each text.
+
+Translatable fields are declared per app in ``translation.py`` (django-modeltranslation): a column
+per language (``title_es``, ``title_en``) behind the plain field name, which reads the active
+language and falls back to the other one. Every translatable model also records its
+``original_language``; the version in the other language is a translation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import models
+from django.utils import translation
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+LANGUAGE_CODES = ("es", "en")
+
+
+class ContentLanguage(models.TextChoices):
+    SPANISH = "es", _("Spanish")
+    ENGLISH = "en", _("English")
+
+
+def active_language() -> str:
+    """The active language as one of the content languages ("es" unless English is active)."""
+    return "en" if (get_language() or "").startswith("en") else "es"
+
+
+def other_language(code: str) -> str:
+    return "en" if code == "es" else "es"
+
+
+@dataclass(frozen=True)
+class Shown:
+    """One text as a page shows it: the text, its language and how it relates to the original."""
+
+    text: str
+    language: str  # the language of ``text``
+    is_translation: bool  # a version entered as a translation of the original
+    is_fallback: bool  # not in the page's language: the other version is shown
+
+    def __bool__(self) -> bool:
+        return bool(self.text)
+
+
+def translatable_fields(model) -> tuple[str, ...]:
+    """The names of a model's translated fields (empty when it has none)."""
+    from modeltranslation.translator import NotRegistered, translator
+
+    try:
+        return tuple(translator.get_options_for_model(model).all_fields)
+    except NotRegistered:
+        return ()
+
+
+class Translatable(models.Model):
+    """A record whose texts exist in Spanish and English, one of them the original."""
+
+    original_language = models.CharField(
+        _("original language"),
+        max_length=2,
+        choices=ContentLanguage.choices,
+        blank=True,
+        help_text=_(
+            "The language the texts were written in; the other version is shown as a "
+            "translation. Left empty, the language of the texts entered first."
+        ),
+    )
+
+    class Meta:
+        abstract = True
+
+    def version(self, field: str, language: str) -> str:
+        return getattr(self, f"{field}_{language}", None) or ""
+
+    def shown(self, field: str, language: str | None = None) -> Shown:
+        """``field`` in ``language`` (the active one), else in the other language, marked."""
+        wanted = language or active_language()
+        original = self.original_language or wanted
+        for code in (wanted, other_language(wanted)):
+            text = self.version(field, code)
+            if text:
+                # A name written the same in both languages is nobody's translation.
+                translated = code != original and text != self.version(field, original)
+                return Shown(text, code, translated, code != wanted)
+        return Shown("", wanted, False, False)
+
+    def missing_languages(self) -> list[str]:
+        """Languages in which some text given in the other language is missing."""
+        missing = []
+        for code in LANGUAGE_CODES:
+            other = other_language(code)
+            for field in translatable_fields(type(self)):
+                if self.version(field, other) and not self.version(field, code):
+                    missing.append(code)
+                    break
+        return missing
+
+    def save(self, *args, **kwargs):
+        fields = translatable_fields(type(self))
+        if not self.original_language:
+            self.original_language = self._guess_original_language(fields)
+        # The plain column keeps the original version (the other one where the original is
+        # empty): Django reads it through the field's descriptor, which follows the active
+        # language. Constraints, natural keys and exports then see one stable text.
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            touched = set(update_fields)
+            extra = {f for f in fields if touched & {f, f"{f}_es", f"{f}_en"}}
+            kwargs["update_fields"] = list(touched | extra | {"original_language"})
+        with translation.override(self.original_language):
+            super().save(*args, **kwargs)
+
+    def _guess_original_language(self, fields) -> str:
+        active = active_language()
+        has = {code: any(self.version(f, code) for f in fields) for code in LANGUAGE_CODES}
+        if has[active] or not has[other_language(active)]:
+            return active
+        return other_language(active)
+
+
+_SPANISH_WORDS = frozenset(
+    [
+        "de",
+        "la",
+        "el",
+        "los",
+        "las",
+        "y",
+        "en",
+        "del",
+        "que",
+        "para",
+        "con",
+        "por",
+        "una",
+        "un",
+        "se",
+        "al",
+        "es",
+        "su",
+        "sus",
+        "como",
+        "más",
+        "ción",
+    ]
+)
+_ENGLISH_WORDS = frozenset(
+    [
+        "the",
+        "of",
+        "and",
+        "to",
+        "in",
+        "for",
+        "with",
+        "on",
+        "by",
+        "is",
+        "are",
+        "be",
+        "that",
+        "this",
+        "as",
+        "an",
+    ]
+)
+
+
+def guess_language(text: str) -> str:
+    """Spanish or English, by the commonest short words (for texts stored before languages were
+    recorded); Spanish when it cannot tell."""
+    words = [word.strip(".,;:()“”\"'").lower() for word in text.split()]
+    spanish = sum(word in _SPANISH_WORDS or word.endswith("ción") for word in words)
+    english = sum(word in _ENGLISH_WORDS for word in words)
+    return "en" if english > spanish else "es"
