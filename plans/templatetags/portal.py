@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime
+from urllib.parse import urlsplit
 
 from django import template
 from django.conf import settings
-from django.urls import reverse, translate_url
+from django.urls import Resolver404, resolve, reverse, translate_url
 from django.utils import timezone, translation
 from django.utils.translation import get_language, get_language_info
 
@@ -18,11 +19,14 @@ def _in_language(path: str, code: str) -> str:
     translated = translate_url(path, code)
     if translated != path:
         return translated
-    current = get_language()
-    prefix = f"/{current}/"
-    if current != code and (path.startswith(prefix) or path == prefix[:-1]):
+    try:
+        resolve(urlsplit(path).path)
+    except Resolver404:
         # A 404 still has an address: the switcher points at the same one in the other language.
-        return f"/{code}/" + path[len(prefix) :]
+        for other, _name in settings.LANGUAGES:
+            if path.startswith(f"/{other}/"):
+                return f"/{code}/" + path[len(other) + 2 :]
+        return f"/{code}{path}"
     return translated
 
 

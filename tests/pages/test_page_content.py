@@ -1,7 +1,11 @@
 """Pages stay valid whatever the content: dates, form help, filters, tables, the API docs page."""
 
+import csv
 import datetime
+import io
 import re
+import runpy
+from pathlib import Path
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
@@ -14,6 +18,7 @@ from tests.pages.html import Elements, broken_references, tables_outside_a_scrol
 
 pytestmark = pytest.mark.django_db
 
+SETTINGS_FILE = Path(__file__).resolve().parents[2] / "ogptracker" / "settings.py"
 SECONDS_WITH_OFFSET = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d")
 
 
@@ -130,3 +135,30 @@ def test_the_api_docs_page_is_english_and_says_where_its_shortcomings_come_from(
 def test_every_page_links_the_api_docs_as_english(client):
     html = client.get("/es/").content.decode()
     assert '<a href="/api/v1/docs/" hreflang="en">' in html
+
+
+def site_url_with(monkeypatch, **environ) -> str:
+    """SITE_URL as settings.py computes it from ``environ``."""
+    for name in ("SITE_URL", "PORT"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in environ.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("DEBUG", "1")
+    return runpy.run_path(str(SETTINGS_FILE))["SITE_URL"]
+
+
+def test_site_url_defaults_to_the_port_make_run_serves(monkeypatch):
+    assert site_url_with(monkeypatch) == "http://127.0.0.1:8000"
+    assert site_url_with(monkeypatch, PORT="8080") == "http://127.0.0.1:8080"
+    assert site_url_with(monkeypatch, PORT="8080", SITE_URL="https://ogp.example.org/") == (
+        "https://ogp.example.org"
+    )
+
+
+def test_the_csv_links_each_commitment_at_the_portals_address(client, settings):
+    settings.SITE_URL = "http://127.0.0.1:8080"
+    f.make_commitment(ogp_id="MXMEX0009")
+    rows = list(
+        csv.DictReader(io.StringIO(client.get("/en/commitments/download.csv").getvalue().decode()))
+    )
+    assert rows[0]["URL"] == "http://127.0.0.1:8080/en/commitments/MXMEX0009/"
