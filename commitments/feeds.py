@@ -7,6 +7,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import format_html, format_html_join, linebreaks
 from django.utils.translation import gettext as _
 
 from commitments.models import Commitment, MilestoneUpdate
@@ -84,12 +85,21 @@ class UpdatesFeed(Feed):
         }
 
     def item_description(self, item: MilestoneUpdate) -> str:
-        parts = [f"{item.milestone.number}. {item.milestone.title}"]
+        """The entry as HTML, as its type="html" says: milestone, note, evidence links.
+
+        Every stored text is escaped; only the markup written here is HTML.
+        """
+        parts = [format_html("<p>{}. {}</p>", item.milestone.number, item.milestone.title)]
         if item.note:
-            parts.append(item.note)
-        for link in item.evidence.all():
-            parts.append(f"{_('Evidence')}: {link.title or link.url} <{link.url}>")
-        return "\n\n".join(parts)
+            parts.append(linebreaks(item.note, autoescape=True))
+        links = format_html_join(
+            "",
+            '<li><a href="{}">{}</a></li>',
+            ((link.url, link.title or link.url) for link in item.evidence.all()),
+        )
+        if links:
+            parts.append(format_html("<p>{}:</p><ul>{}</ul>", _("Evidence"), links))
+        return "\n".join(parts)
 
     def item_link(self, item: MilestoneUpdate) -> str:
         return f"{item.milestone.commitment.get_absolute_url()}#update-{item.pk}"
