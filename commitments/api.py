@@ -41,13 +41,13 @@ from commitments.serializers import (
     MilestoneUpdateSerializer,
 )
 from commitments.services import Evidence, can_update_milestone, change_milestone_status
-from ogptracker.api import IntegerFilter, JSONParser
+from ogptracker.api import END, IntegerFilter, JSONParser
 from ogptracker.keys import is_ascii_digits, parse_pk
 from plans.models import ActionPlan, Document, Institution, Member
 from plans.serializers import DocumentSerializer
 
 # What a commitment key may look like: an OGP ID (MXMEX0009) or the portal's number.
-COMMITMENT_KEY_PATTERN = r"^[A-Za-z0-9]+$"
+COMMITMENT_KEY_PATTERN = r"^[A-Za-z0-9]+" + END
 
 
 def commitment_lookup(key: str) -> Q:
@@ -140,7 +140,7 @@ class CommitmentKeyFilter(django_filters.CharFilter):
             "validators",
             [
                 RegexValidator(
-                    r"\A[A-Za-z0-9]+\Z",
+                    COMMITMENT_KEY_PATTERN,
                     _("Enter an OGP ID or a commitment number: letters and digits only."),
                 )
             ],

@@ -204,8 +204,30 @@ class FilterExtension(DjangoFilterExtension):
         return parameters
 
 
+# The end of a value in a JSON Schema pattern. Tools that read patterns with Python's re (the
+# schema tests among them) would let "$" match before a final newline; the lookahead stops that.
+END = r"$(?![\s\S])"
+# The characters no address may carry (ogptracker.middleware answers 400): control characters
+# (a query value may hold tab and newlines) and noncharacters.
+_REFUSED = r"\u007f-\u009f\ufdd0-\ufdef\ufffe\uffff"
+QUERY_TEXT_PATTERN = r"^[^\u0000-\u0008\u000b\u000c\u000e-\u001f" + _REFUSED + "]*" + END
+PATH_TEXT_PATTERN = r"^[^\u0000-\u001f" + _REFUSED + "]+" + END
+
+
 class Schema(AutoSchema):
     """Document the error responses every operation can give, in the one error shape."""
+
+    def _get_parameters(self):
+        parameters = super()._get_parameters()
+        for parameter in parameters:
+            schema = parameter.get("schema", {})
+            if parameter["in"] == "query":
+                # An empty value is no filter (the first page, the usual size), not an error.
+                parameter["allowEmptyValue"] = True
+            if schema.get("type") == "string" and not {"enum", "format", "pattern"} & set(schema):
+                in_path = parameter["in"] == "path"
+                schema["pattern"] = PATH_TEXT_PATTERN if in_path else QUERY_TEXT_PATTERN
+        return parameters
 
     def _error_statuses(self) -> list[int]:
         # Any address may be refused with a 400 (a control character in it or its query
