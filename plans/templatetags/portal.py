@@ -1,4 +1,4 @@
-"""Template helpers for every page: the language switcher, absolute links, machine dates."""
+"""Template helpers for every page: the language switcher, canonical addresses, machine dates."""
 
 from __future__ import annotations
 
@@ -57,13 +57,27 @@ def language_links(context) -> list[dict]:
     return links
 
 
+def _listing_page(request) -> str:
+    """``?page=N`` when the request asks for a later page of a list, else nothing."""
+    page = request.GET.get("page", "")
+    if page.isascii() and page.isdigit() and int(page) > 1:
+        return f"?page={int(page)}"
+    return ""
+
+
 @register.simple_tag(takes_context=True)
-def absolute(context, path: str = "") -> str:
-    """An absolute address for ``path`` (the current page by default), for feeds and Open Graph."""
+def canonical(context, code: str = "") -> str:
+    """The page's canonical address, in language ``code`` (the current one by default).
+
+    The path and, on a later page of a list, its page number; filters, sorting and search are
+    views of the same page. The canonical link and every hreflang alternate are built here, so
+    they always agree.
+    """
     request = context.get("request")
     if request is None:
-        return settings.SITE_URL + (path or "/")
-    return request.build_absolute_uri(path or request.path)
+        return settings.SITE_URL + "/"
+    path = _in_language(request.path, code) if code else request.path
+    return request.build_absolute_uri(path + _listing_page(request))
 
 
 @register.filter
