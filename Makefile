@@ -11,12 +11,13 @@ PYTHON ?= $(shell for v in 3.14 3.13 3.12; do \
 	  if [ -x "$$c" ] && "$$c" -c 'import sys; assert sys.version_info >= (3, 12)' >/dev/null 2>&1; then echo "$$c"; exit 0; fi; \
 	done; done)
 
-.PHONY: help venv run test test-postgres test-sqlite lint messages check-deploy clean
+.PHONY: help venv run test test-postgres test-sqlite fuzz lint messages check-deploy clean
 
 help:
 	@echo "make run    set up and serve the demo portal at http://127.0.0.1:$(PORT)"
 	@echo "make test   set up and run the whole suite on PostgreSQL, then on SQLite"
 	@echo "make lint   ruff check and ruff format --check"
+	@echo "make fuzz   a long randomised schemathesis session against the API (FUZZ_SECONDS=300 a run)"
 
 $(VENV)/.installed: pyproject.toml
 	@if [ -z "$(PYTHON)" ]; then \
@@ -41,6 +42,9 @@ run: venv messages
 
 test: venv messages
 	bash scripts/test.sh
+
+fuzz: venv
+	bash scripts/fuzz.sh
 
 lint: venv
 	$(PY) -m ruff check .

@@ -28,6 +28,7 @@ from commitments.models import (
     overdue_milestones_q,
 )
 from commitments.services import change_milestone_status, parse_evidence_lines
+from plans.admin import MonthFieldsMixin
 from plans.models import Member
 from plans.roles import is_secretariat
 
@@ -216,8 +217,9 @@ class CommitmentInstitutionInline(admin.TabularInline):
     autocomplete_fields = ["institution"]
 
 
-class MilestoneInline(admin.StackedInline):
+class MilestoneInline(MonthFieldsMixin, admin.StackedInline):
     model = Milestone
+    month_fields = ("start", "end")
     form = MilestoneForm
     extra = 0
     autocomplete_fields = ["responsible_institution"]
@@ -233,7 +235,8 @@ class MilestoneInline(admin.StackedInline):
 
 
 @admin.register(Commitment)
-class CommitmentAdmin(CommitmentImportMixin, admin.ModelAdmin):
+class CommitmentAdmin(CommitmentImportMixin, MonthFieldsMixin, admin.ModelAdmin):
+    month_fields = ("start", "end")
     list_display = ["title", "ogp_id", "plans", "progress", "overdue", "is_published"]
     list_filter = [
         MemberFilter,
@@ -409,9 +412,11 @@ class MilestoneOverdueFilter(admin.SimpleListFilter):
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(admin.ModelAdmin):
+class MilestoneAdmin(MonthFieldsMixin, admin.ModelAdmin):
     form = MilestoneForm
-    list_display = ["__str__", "commitment", "start", "end", "status", "is_overdue"]
+    month_fields = ("start", "end")
+    # Short columns, so status and overdue stay in view at 1280 px beside the filters.
+    list_display = ["__str__", "commitment_key", "months", "status", "is_overdue"]
     list_filter = ["status", MilestoneOverdueFilter, "commitment__action_plans"]
     list_select_related = ["commitment"]
     search_fields = ["title", "commitment__title", "commitment__ogp_id"]
@@ -438,6 +443,14 @@ class MilestoneAdmin(admin.ModelAdmin):
     @admin.display(description=_("overdue"), boolean=True)
     def is_overdue(self, obj):
         return obj.is_overdue
+
+    @admin.display(description=_("commitment"), ordering="commitment__ogp_id")
+    def commitment_key(self, obj):
+        return format_html('<span title="{}">{}</span>', obj.commitment.title, obj.commitment.key)
+
+    @admin.display(description=_("months"), ordering="start")
+    def months(self, obj):
+        return " – ".join(f"{month:%Y-%m}" for month in (obj.start, obj.end) if month) or "–"
 
     def get_object(self, request, object_id, from_field=None):
         milestone = super().get_object(request, object_id, from_field)

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from django.apps import apps
+from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -18,10 +22,27 @@ def _moderate(modeladmin, request, queryset, status: str, done) -> None:
     modeladmin.message_user(request, done(count) % {"count": count}, messages.SUCCESS)
 
 
+# What comments can be attached to: the commentable pages and the published reports.
+COMMENTED_MODELS = [
+    *settings.COMMENTABLE_MODELS,
+    "reports.inceptionreport",
+    "reports.endofcommitmentreport",
+]
+
+
+class CommentedTypeFilter(admin.RelatedFieldListFilter):
+    """“On”: action plans, commitments and reports, not every content type Django knows."""
+
+    def field_choices(self, field, request, model_admin):
+        models = [apps.get_model(label) for label in COMMENTED_MODELS]
+        types = ContentType.objects.get_for_models(*models, for_concrete_models=False)
+        return [(types[model].pk, capfirst(model._meta.verbose_name_plural)) for model in models]
+
+
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
     list_display = ["name", "short_text", "target_link", "status", "created_at"]
-    list_filter = ["status", "content_type", "created_at"]
+    list_filter = ["status", ("content_type", CommentedTypeFilter), "created_at"]
     search_fields = ["name", "email", "text"]
     date_hierarchy = "created_at"
     ordering = ["-created_at"]

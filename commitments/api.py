@@ -6,6 +6,7 @@ import datetime
 
 import django_filters
 from django import forms
+from django.core.validators import RegexValidator
 from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
@@ -21,7 +22,6 @@ from drf_spectacular.utils import (
 from rest_framework import mixins, viewsets
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.filters import OrderingFilter, SearchFilter
-from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
 from commitments.exports import last_update_of
@@ -41,17 +41,20 @@ from commitments.serializers import (
     MilestoneUpdateSerializer,
 )
 from commitments.services import Evidence, can_update_milestone, change_milestone_status
+from ogptracker.api import END, IntegerFilter, JSONParser
+from ogptracker.keys import is_ascii_digits, parse_pk
 from plans.models import ActionPlan, Document, Institution, Member
 from plans.serializers import DocumentSerializer
 
-# The longest pk PostgreSQL's bigint holds has 19 digits; longer keys cannot exist.
-MAX_PK_DIGITS = 18
+# What a commitment key may look like: an OGP ID (MXMEX0009) or the portal's number.
+COMMITMENT_KEY_PATTERN = r"^[A-Za-z0-9]+" + END
 
 
 def commitment_lookup(key: str) -> Q:
     """A commitment by its key: digits are the portal's number, anything else an OGP ID."""
-    if key.isdigit():
-        return Q(pk=int(key)) if len(key) <= MAX_PK_DIGITS else Q(pk__in=[])
+    if is_ascii_digits(key):
+        pk = parse_pk(key)
+        return Q(pk=pk) if pk is not None else Q(pk__in=[])
     return Q(ogp_id=key.upper())
 
 
@@ -124,19 +127,30 @@ class ApiCommitmentFilter(CommitmentFilter):
         return super().filter_member(queryset, name, value)
 
 
+@extend_schema_field({"type": "string", "pattern": COMMITMENT_KEY_PATTERN, "maxLength": 30})
 class CommitmentKeyFilter(django_filters.CharFilter):
-    """Filter on a commitment given by its key (OGP ID or number)."""
+    """Filter on a commitment given by its key (OGP ID or number); other text is a 400."""
 
     def __init__(self, *args, prefix: str = "", **kwargs):
         self.prefix = prefix
         kwargs.setdefault("label", _("Commitment (OGP ID or number)"))
         kwargs.setdefault("max_length", 30)
+        kwargs.setdefault("strip", False)  # " MXMEX0009" is not a key either
+        kwargs.setdefault(
+            "validators",
+            [
+                RegexValidator(
+                    COMMITMENT_KEY_PATTERN,
+                    _("Enter an OGP ID or a commitment number: letters and digits only."),
+                )
+            ],
+        )
         super().__init__(*args, **kwargs)
 
     def filter(self, qs, value):
         if not value:
             return qs
-        lookup = commitment_lookup(value.strip())
+        lookup = commitment_lookup(value)
         ids = Commitment.objects.filter(lookup).values("pk")
         return qs.filter(**{f"{self.prefix}__in": ids})
 
@@ -157,7 +171,7 @@ class CommitmentKeyFilter(django_filters.CharFilter):
                 OpenApiTypes.STR,
                 OpenApiParameter.PATH,
                 description="The OGP ID (for example MXMEX0009), else the portal's number.",
-                pattern=r"^[A-Za-z0-9]+$",
+                pattern=COMMITMENT_KEY_PATTERN,
             )
         ],
     ),
@@ -253,7 +267,7 @@ class MilestoneViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     ordering_fields = ["number", "start", "end", "status", "updated_at"]
     lookup_value_regex = "[0-9]+"
     http_method_names = ["get", "patch", "head", "options"]
-    parser_classes = [JSONParser]
+    parser_classes = [JSONParser]  # the project's, which refuses a body nested too deeply
 
     def get_queryset(self):
         if self.request.method == "PATCH":
@@ -293,9 +307,7 @@ class MilestoneViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
 
 
 class MilestoneUpdateFilter(django_filters.FilterSet):
-    milestone = django_filters.NumberFilter(
-        label=_("Milestone"), field_name="milestone", min_value=1
-    )
+    milestone = IntegerFilter(label=_("Milestone"), field_name="milestone")
     commitment = CommitmentKeyFilter(prefix="milestone__commitment")
     status = django_filters.ChoiceFilter(
         label=_("New status"), choices=MilestoneStatus.choices, field_name="new_status"
@@ -334,7 +346,7 @@ class MilestoneUpdateViewSet(viewsets.ReadOnlyModelViewSet):
 
 class DocumentFilter(django_filters.FilterSet):
     doc_type = django_filters.ChoiceFilter(label=_("Type"), choices=Document.Type.choices)
-    year = django_filters.NumberFilter(label=_("Year"), min_value=1900, max_value=2200)
+    year = IntegerFilter(label=_("Year"), min_value=1900, max_value=2200)
     language = django_filters.ChoiceFilter(label=_("Language"), choices=Document.Language.choices)
     member = django_filters.ModelChoiceFilter(
         label=_("Member"), queryset=Member.objects.all(), to_field_name="slug"

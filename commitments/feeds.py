@@ -3,21 +3,48 @@
 from __future__ import annotations
 
 from django.contrib.syndication.views import Feed
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import format_html, format_html_join, linebreaks
 from django.utils.translation import gettext as _
 
 from commitments.models import Commitment, MilestoneUpdate
+from ogptracker.keys import is_ascii_digits, parse_pk
+from ogptracker.text import clean_text
 from plans.models import ActionPlan
 
 FEED_SIZE = 50
 
 
+def _cleaned(value):
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, list | tuple):
+        return type(value)(_cleaned(item) for item in value)
+    return value
+
+
+class CleanAtom1Feed(Atom1Feed):
+    """Atom without the code points XML cannot carry, whatever rows stored before they were
+    cleaned on save hold: one of them would make the whole feed fail."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(
+            *[_cleaned(a) for a in args], **{k: _cleaned(v) for k, v in kwargs.items()}
+        )
+
+    def add_item(self, *args, **kwargs):
+        super().add_item(
+            *[_cleaned(a) for a in args], **{k: _cleaned(v) for k, v in kwargs.items()}
+        )
+
+
 class UpdatesFeed(Feed):
     """Every status change of every published milestone, newest first."""
 
-    feed_type = Atom1Feed
+    feed_type = CleanAtom1Feed
 
     def get_object(self, request, *args, **kwargs):
         self.request = request
@@ -58,12 +85,21 @@ class UpdatesFeed(Feed):
         }
 
     def item_description(self, item: MilestoneUpdate) -> str:
-        parts = [f"{item.milestone.number}. {item.milestone.title}"]
+        """The entry as HTML, as its type="html" says: milestone, note, evidence links.
+
+        Every stored text is escaped; only the markup written here is HTML.
+        """
+        parts = [format_html("<p>{}. {}</p>", item.milestone.number, item.milestone.title)]
         if item.note:
-            parts.append(item.note)
-        for link in item.evidence.all():
-            parts.append(f"{_('Evidence')}: {link.title or link.url} <{link.url}>")
-        return "\n\n".join(parts)
+            parts.append(linebreaks(item.note, autoescape=True))
+        links = format_html_join(
+            "",
+            '<li><a href="{}">{}</a></li>',
+            ((link.url, link.title or link.url) for link in item.evidence.all()),
+        )
+        if links:
+            parts.append(format_html("<p>{}:</p><ul>{}</ul>", _("Evidence"), links))
+        return "\n".join(parts)
 
     def item_link(self, item: MilestoneUpdate) -> str:
         return f"{item.milestone.commitment.get_absolute_url()}#update-{item.pk}"
@@ -111,8 +147,11 @@ class CommitmentUpdatesFeed(UpdatesFeed):
     def get_object(self, request, key: str):
         self.request = request
         published = Commitment.objects.published()
-        if key.isdigit():
-            return get_object_or_404(published, pk=int(key))
+        if is_ascii_digits(key):
+            pk = parse_pk(key)
+            if pk is None:
+                raise Http404
+            return get_object_or_404(published, pk=pk)
         return get_object_or_404(published, ogp_id=key.upper())
 
     def title(self, obj) -> str:

@@ -33,6 +33,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_slug
 from django.db import transaction
 from django.db.models import Prefetch
 from django.utils.text import slugify
@@ -56,6 +57,8 @@ from commitments.models import (
     ogp_id_validator,
 )
 from commitments.services import can_update_milestone, change_milestone_status
+from ogptracker.keys import is_ascii_digits
+from ogptracker.text import FORBIDDEN_CHARACTERS
 from plans.models import ActionPlan, Institution, Member, OGPValue, PolicyArea, Sector
 
 MONTHS = {
@@ -74,7 +77,6 @@ MONTHS = {
 }
 TRUE_WORDS = {"yes", "y", "sí", "si", "s", "true", "1", "x"}
 FALSE_WORDS = {"no", "n", "false", "0", ""}
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 FIELD_COLUMNS = {
     "ogp_id": "Commitment Unique Identifier",
     "number": "Commitment Number",
@@ -150,6 +152,21 @@ class ImportReport:
         return self.count("unchanged")
 
 
+def max_length(model, name: str) -> int:
+    """The longest text the database takes in ``model.name``: checked before it is written."""
+    return model._meta.get_field(name).max_length
+
+
+def too_long(text: str, limit: int) -> str | None:
+    """The problem of ``text`` when it is longer than ``limit``, else None."""
+    if len(text) <= limit:
+        return None
+    return _("At most %(limit)s characters (this has %(length)s).") % {
+        "limit": limit,
+        "length": len(text),
+    }
+
+
 class _Problems(Exception):
     def __init__(self, problems: list[Problem]):
         self.problems = problems
@@ -179,7 +196,7 @@ def decode(data: bytes) -> tuple[str, str]:
             text, encoding = data.decode("cp1252"), "Windows-1252"
         except UnicodeDecodeError:
             text, encoding = data.decode("latin-1"), "Latin-1"
-    bad = CONTROL_CHARACTERS.search(text)
+    bad = FORBIDDEN_CHARACTERS.search(text)
     if bad:
         line = text.count("\n", 0, bad.start()) + 1
         raise _Problems([Problem(line, "", not_text)])
@@ -387,14 +404,9 @@ class _Reader:
         title = get["Commitment Title"]
         if not title:
             self.problem(line, "Commitment Title", _("A commitment needs a title."))
-        for column, limit in (("Commitment Title", 500), ("Short Title", 200)):
-            if len(get[column]) > limit:
-                self.problem(
-                    line,
-                    column,
-                    _("At most %(limit)s characters (this has %(length)s).")
-                    % {"limit": limit, "length": len(get[column])},
-                )
+        for column, name in (("Commitment Title", "title"), ("Short Title", "short_title")):
+            if message := too_long(get[column], max_length(Commitment, name)):
+                self.problem(line, column, message)
 
         plans = self.read_plans(line, get)
 
@@ -494,8 +506,13 @@ class _Reader:
     def read_institutions(self, line, column, get) -> list:
         found = []
         for name in dict.fromkeys(split_list(get[column])):
-            if len(name) > 300:
-                self.problem(line, column, _("An institution’s name has at most 300 characters."))
+            if len(name) > max_length(Institution, "name"):
+                self.problem(
+                    line,
+                    column,
+                    _("An institution’s name has at most %(limit)s characters.")
+                    % {"limit": max_length(Institution, "name")},
+                )
                 continue
             institution = self.institutions.get(name.lower())
             if institution is None:
@@ -527,7 +544,9 @@ class _Reader:
             title = titles[index] if titles else ""
             plan = self.plans_by_slug.get(slug) if slug else None
             plan = plan or (self.plans_by_title.get(title.lower()) if title else None)
-            plan = plan or self.new_plans.get(slug or slugify(title)[:200])
+            plan = plan or self.new_plans.get(
+                slug or slugify(title)[: max_length(ActionPlan, "slug")]
+            )
             if plan is None:
                 plan = self.new_plan(line, index, slug, title, periods, members)
             if plan is not None and plan not in plans:
@@ -543,7 +562,20 @@ class _Reader:
                 % {"slug": slug},
             )
             return None
-        slug = slug or slugify(title)[:200]
+        for column, text, name in (
+            ("Action Plan Slug", slug, "slug"),
+            ("Action Plan", title, "title"),
+        ):
+            if message := too_long(text, max_length(ActionPlan, name)):
+                self.problem(line, column, message)
+                return None
+        if slug:
+            try:
+                validate_slug(slug)
+            except ValidationError as error:
+                self.problem(line, "Action Plan Slug", error.messages[0])
+                return None
+        slug = slug or slugify(title)[: max_length(ActionPlan, "slug")]
         if slug in self.plans_by_slug:
             self.problem(
                 line,
@@ -571,8 +603,13 @@ class _Reader:
                 _("To create the action plan “%(title)s”, name its member.") % {"title": title},
             )
             return None
-        member = self.members.get(name.lower()) or self.new_members.setdefault(name.lower(), name)
-        plan = NewPlan(slug, title[:300], int(match[1]), int(match[2]), member)
+        member = self.members.get(name.lower())
+        if member is None:
+            if message := too_long(name, max_length(Member, "name")):
+                self.problem(line, "Country/Locality", message)
+                return None
+            member = self.new_members.setdefault(name.lower(), name)
+        plan = NewPlan(slug, title, int(match[1]), int(match[2]), member)
         self.new_plans[slug] = plan
         return plan
 
@@ -679,7 +716,7 @@ class _MilestoneImport:
         slug, number = get["Action Plan Slug"], get["Commitment Number"]
         found = list(
             Commitment.objects.filter(ogp_id="", action_plans__slug=slug, number=number)[:2]
-            if slug and number.isdigit()
+            if slug and is_ascii_digits(number) and len(number) <= 5
             else []
         )
         if len(found) != 1:
@@ -719,11 +756,12 @@ class _MilestoneImport:
                     )
                 seen.setdefault(key, line)
             title = get["Milestone Title"]
-            if not title or len(title) > 1000:
+            if not title or len(title) > max_length(Milestone, "title"):
                 self.problem(
                     line,
                     "Milestone Title",
-                    _("A milestone needs a title of at most 1000 characters."),
+                    _("A milestone needs a title of at most %(limit)s characters.")
+                    % {"limit": max_length(Milestone, "title")},
                 )
             months = {}
             for column in ("Start", "End"):
@@ -743,9 +781,13 @@ class _MilestoneImport:
             responsible = None
             if name := get["Responsible Institution"]:
                 responsible = self.institutions.get(name.lower())
-                if responsible is None:
+                if responsible is None and (
+                    message := too_long(name, max_length(Institution, "name"))
+                ):
+                    self.problem(line, "Responsible Institution", message)
+                elif responsible is None:
                     responsible = Institution.objects.create(
-                        name=name[:300], slug=_free_slug(Institution, slugify(name)[:190] or "i")
+                        name=name, slug=_free_slug(Institution, slugify(name)[:190] or "i")
                     )
                     self.institutions[name.lower()] = responsible
                     self.report.new_institutions.append(name)

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from commitments.models import EvidenceLink, Milestone, MilestoneStatus, MilestoneUpdate
+from ogptracker.text import clean_instance, clean_text
 from plans.roles import is_implementer, is_secretariat
 
 __all__ = [
@@ -42,12 +43,21 @@ def parse_evidence_lines(text: str) -> list[Evidence]:
     links: list[Evidence] = []
     errors: list[str] = []
     validate = URLValidator(schemes=["http", "https"])
-    for number, raw in enumerate(text.splitlines(), start=1):
+    url_limit = EvidenceLink._meta.get_field("url").max_length
+    title_limit = EvidenceLink._meta.get_field("title").max_length
+    # Cleaned first: splitlines() also breaks at control characters such as U+0085.
+    for number, raw in enumerate(clean_text(text).splitlines(), start=1):
         line = raw.strip()
         if not line:
             continue
         title, _sep, url = line.rpartition("|")
         title, url = title.strip(), url.strip()
+        if len(url) > url_limit:
+            errors.append(
+                _("Line %(line)s: the link has %(length)s characters; at most %(limit)s.")
+                % {"line": number, "length": len(url), "limit": url_limit}
+            )
+            continue
         try:
             validate(url)
         except ValidationError:
@@ -56,7 +66,7 @@ def parse_evidence_lines(text: str) -> list[Evidence]:
                 % {"line": number, "url": url}
             )
             continue
-        links.append(Evidence(url=url, title=title[:300]))
+        links.append(Evidence(url=url, title=title[:title_limit]))
     if errors:
         raise ValidationError(errors)
     return links
@@ -72,6 +82,15 @@ def _clean_evidence(evidence: Iterable) -> list[Evidence]:
             link = Evidence(url=item.get("url", ""), title=item.get("title", "") or "")
         else:
             link = Evidence(url=str(item))
+        for name in ("url", "title"):
+            limit = EvidenceLink._meta.get_field(name).max_length
+            if len(getattr(link, name)) > limit:
+                raise ValidationError(
+                    {
+                        "evidence": _("A link or its title has at most %(limit)s characters.")
+                        % {"limit": limit}
+                    }
+                )
         try:
             validate(link.url)
         except ValidationError as error:
@@ -119,9 +138,10 @@ def change_milestone_status(
         new_status=new_status,
         note=note.strip(),
     )
-    EvidenceLink.objects.bulk_create(
-        EvidenceLink(update=update, url=link.url, title=link.title) for link in links
-    )
+    evidence_links = [EvidenceLink(update=update, url=link.url, title=link.title) for link in links]
+    for evidence_link in evidence_links:
+        clean_instance(evidence_link)  # bulk_create sends no pre_save
+    EvidenceLink.objects.bulk_create(evidence_links)
     locked.status = new_status
     locked.save(update_fields=["status", "updated_at"])
     milestone.status = new_status

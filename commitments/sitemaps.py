@@ -1,4 +1,4 @@
-"""Sitemap sections for the home page, the explorer and every published commitment."""
+"""Sitemap sections for the portal's fixed pages and every published commitment."""
 
 from django.urls import reverse
 
@@ -11,7 +11,15 @@ class PagesSitemap(I18nSitemap):
     priority = 1.0
 
     def items(self):
-        return ["commitments:home", "commitments:list", "plans:members", "plans:plans"]
+        return [
+            "commitments:home",
+            "commitments:list",
+            "plans:members",
+            "plans:plans",
+            "plans:institutions",
+            "plans:forums",
+            "opendata:index",
+        ]
 
     def location(self, item):
         return reverse(item)

@@ -29,6 +29,7 @@ from commitments.models import (
     Progress,
     overdue_milestones_q,
 )
+from ogptracker.keys import MAX_PK, is_ascii_digits, parse_pk
 from plans.models import ActionPlan, Document, Member
 
 PAGE_SIZE = 25
@@ -160,8 +161,11 @@ def commitment_csv(request):
 
 def _get_commitment(request, key: str) -> Commitment:
     visible = Commitment.objects.visible_to(request.user)
-    if key.isdigit():
-        return get_object_or_404(visible, pk=int(key))
+    if is_ascii_digits(key):
+        pk = parse_pk(key)
+        if pk is None:
+            raise Http404
+        return get_object_or_404(visible, pk=pk)
     return get_object_or_404(visible, ogp_id=key.upper())
 
 
@@ -237,7 +241,7 @@ def _rate_limited(request) -> bool:
 
 
 def _comment_target(request, label: str, pk: int):
-    if label not in settings.COMMENTABLE_MODELS:
+    if label not in settings.COMMENTABLE_MODELS or not 1 <= pk <= MAX_PK:
         raise Http404
     try:
         model = apps.get_model(label)

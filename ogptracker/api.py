@@ -2,14 +2,27 @@
 
 from __future__ import annotations
 
+import logging
+
+import django_filters
+from django import forms
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.signals import got_request_exception
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.csrf import csrf_exempt
+from drf_spectacular.contrib.django_filters import DjangoFilterExtension
 from drf_spectacular.openapi import AutoSchema
-from rest_framework import exceptions, serializers
+from rest_framework import exceptions, parsers, serializers
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from ogptracker.keys import MAX_PK, is_ascii_digits
+
+logger = logging.getLogger("django.request")
 
 
 class ErrorBodySerializer(serializers.Serializer):
@@ -63,6 +76,24 @@ def error_body(status: int, code: str, message: str, fields: dict | None = None)
     }
 
 
+class PayloadTooLarge(exceptions.APIException):
+    status_code = 413
+    default_detail = gettext_lazy("The request body is too large.")
+    default_code = "too_large"
+
+
+class BadRequest(exceptions.APIException):
+    status_code = 400
+    default_detail = gettext_lazy("The request is malformed.")
+    default_code = "bad_request"
+
+
+class ServerError(exceptions.APIException):
+    status_code = 500
+    default_detail = gettext_lazy("Something went wrong on our side; the error was recorded.")
+    default_code = "server_error"
+
+
 def api_exception_handler(exc, context):
     """DRF's handler, then one JSON shape for every error: ``{"error": {...}}``."""
     if isinstance(exc, DjangoValidationError):
@@ -71,9 +102,24 @@ def api_exception_handler(exc, context):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied(*exc.args)
+    elif isinstance(exc, RequestDataTooBig):
+        exc = PayloadTooLarge()
+    elif isinstance(exc, SuspiciousOperation):  # too many fields, a malformed body…
+        exc = BadRequest()
     response = drf_exception_handler(exc, context)
     if response is None:
-        return None
+        # A bug: record it as Django does for any view (the log, error reports, the test
+        # client re-raises it), but answer in the API's shape rather than an HTML page.
+        request = context.get("request")
+        logger.error(
+            "Internal Server Error: %s",
+            getattr(request, "path", ""),
+            exc_info=(type(exc), exc, exc.__traceback__),
+            extra={"status_code": 500, "request": getattr(request, "_request", request)},
+        )
+        got_request_exception.send(sender=None, request=getattr(request, "_request", request))
+        exc = ServerError()
+        response = drf_exception_handler(exc, context)
     if isinstance(exc, exceptions.ValidationError):
         fields = _flatten(response.data)
         general = fields.pop("non_field_errors", [])
@@ -88,31 +134,119 @@ def api_exception_handler(exc, context):
     return response
 
 
+@csrf_exempt  # any method: a POST to a wrong address is a 404, not a CSRF failure
 def not_found(request, *args, **kwargs):
     """Unknown addresses under /api/v1/ answer in the API's error shape, not an HTML page."""
     return JsonResponse(error_body(404, "not_found", _("No endpoint at this address.")), status=404)
 
 
+class JSONParser(parsers.JSONParser):
+    """DRF's JSON parser, with a body nested too deeply for Python refused as malformed."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        try:
+            return super().parse(stream, media_type, parser_context)
+        except RecursionError:
+            raise exceptions.ParseError(_("The JSON body is nested too deeply.")) from None
+
+
+class StrictIntegerField(forms.IntegerField):
+    """An integer written in ASCII digits only: no “²”, “١”, “1_000”, “1.0” or spaces."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        text = str(value)
+        if text.startswith("-"):
+            text = text[1:]
+        if not is_ascii_digits(text):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return int(value)
+
+
+class IntegerFilter(django_filters.NumberFilter):
+    """An integer query parameter within ``min_value``..``max_value``, documented so."""
+
+    field_class = StrictIntegerField
+
+    def __init__(self, *args, min_value: int = 1, max_value: int = MAX_PK, **kwargs):
+        super().__init__(*args, min_value=min_value, max_value=max_value, **kwargs)
+
+
+class FilterExtension(DjangoFilterExtension):
+    """django-filter's parameters, with the limits the filters enforce written down."""
+
+    priority = 1
+
+    def resolve_filter_field(self, auto_schema, model, filterset_class, field_name, filter_field):
+        parameters = super().resolve_filter_field(
+            auto_schema, model, filterset_class, field_name, filter_field
+        )
+        label = str(filter_field.label or field_name)
+        for parameter in parameters:
+            if isinstance(filter_field, IntegerFilter):
+                parameter["schema"] = {
+                    "type": "integer",
+                    "minimum": filter_field.extra["min_value"],
+                    "maximum": filter_field.extra["max_value"],
+                }
+            elif (
+                isinstance(filter_field, django_filters.ModelChoiceFilter)
+                and filter_field.extra.get("to_field_name") == "slug"
+            ):
+                # The schema cannot list the rows that exist; it says what a miss gets.
+                parameter["schema"] = {"type": "string"}
+                parameter["description"] = (
+                    f"{label}, by its slug. A slug that names nothing is refused with a 400."
+                )
+            if not parameter.get("description"):
+                parameter["description"] = label
+        return parameters
+
+
+# The end of a value in a JSON Schema pattern. Tools that read patterns with Python's re (the
+# schema tests among them) would let "$" match before a final newline; the lookahead stops that.
+END = r"$(?![\s\S])"
+# The characters no address may carry (ogptracker.middleware answers 400): control characters
+# (a query value may hold tab and newlines) and noncharacters.
+_REFUSED = r"\u007f-\u009f\ufdd0-\ufdef\ufffe\uffff"
+QUERY_TEXT_PATTERN = r"^[^\u0000-\u0008\u000b\u000c\u000e-\u001f" + _REFUSED + "]*" + END
+PATH_TEXT_PATTERN = r"^[^\u0000-\u001f" + _REFUSED + "]+" + END
+
+
 class Schema(AutoSchema):
     """Document the error responses every operation can give, in the one error shape."""
 
+    def _get_parameters(self):
+        parameters = super()._get_parameters()
+        for parameter in parameters:
+            schema = parameter.get("schema", {})
+            if parameter["in"] == "query":
+                # An empty value is no filter (the first page, the usual size), not an error.
+                parameter["allowEmptyValue"] = True
+            if schema.get("type") == "string" and not {"enum", "format", "pattern"} & set(schema):
+                in_path = parameter["in"] == "path"
+                schema["pattern"] = PATH_TEXT_PATTERN if in_path else QUERY_TEXT_PATTERN
+        return parameters
+
     def _error_statuses(self) -> list[int]:
-        statuses = [401, 429]
-        if self.method == "GET" and self._is_list_view():
-            statuses += [400, 404]  # a bad filter value; a page past the end
-        elif self.method == "GET":
-            statuses += [404]
-        else:
-            statuses += [400, 403, 404]
+        # Any address may be refused with a 400 (a control character in it or its query
+        # string); a list also for a bad filter value, a write for a bad field.
+        statuses = [400, 401, 404, 429]
+        if self.method != "GET":
+            statuses += [403, 413, 415]  # not allowed; a body too large; a body not JSON
         return sorted(statuses)
 
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
         descriptions = {
-            400: "Invalid parameters or fields; `fields` lists the problems.",
+            400: "Invalid parameters or fields (`fields` lists the problems), or an address "
+            "with a control character in it.",
             401: "Missing or invalid credentials.",
             403: "Authenticated, but not allowed to do this.",
             404: "Not found (or not public).",
+            413: "The body is larger than the portal accepts (5 MB).",
+            415: "The body is not JSON (send `Content-Type: application/json`).",
             429: "Too many requests; see the Retry-After header.",
         }
         for status in self._error_statuses():

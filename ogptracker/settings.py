@@ -35,7 +35,10 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# By default the address `make run` serves (PORT=8080 make run serves on 8080).
+SITE_URL = os.environ.get(
+    "SITE_URL", f"http://127.0.0.1:{os.environ.get('PORT') or '8000'}"
+).rstrip("/")
 
 INSTALLED_APPS = [
     "modeltranslation",  # before the admin, which it extends
@@ -56,6 +59,7 @@ INSTALLED_APPS = [
     "plans",
     "commitments",
     "reports",
+    "ogptracker.apps.OgptrackerConfig",
 ]
 
 MIDDLEWARE = [
@@ -63,12 +67,15 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "ogptracker.middleware.RefuseControlCharactersMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Last, so it sees a view's Http404 first: the demo shows the portal's 404 page.
+    "ogptracker.errors.FriendlyNotFoundMiddleware",
 ]
 
 ROOT_URLCONF = "ogptracker.urls"

@@ -8,6 +8,7 @@ from django.views.generic import TemplateView
 
 from commitments.sitemaps import CommitmentSitemap, PagesSitemap
 from plans.sitemaps import ActionPlanSitemap, ForumSitemap, InstitutionSitemap, MemberSitemap
+from reports.sitemaps import EndOfCommitmentReportSitemap, InceptionReportSitemap
 
 SITEMAPS = {
     "pages": PagesSitemap,
@@ -16,6 +17,8 @@ SITEMAPS = {
     "commitments": CommitmentSitemap,
     "institutions": InstitutionSitemap,
     "secretariat": ForumSitemap,
+    "inception-reports": InceptionReportSitemap,
+    "end-of-commitment-reports": EndOfCommitmentReportSitemap,
 }
 
 urlpatterns = [

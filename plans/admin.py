@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.db.models import Count
@@ -21,6 +22,33 @@ from plans.roles import IMPLEMENTER
 admin.site.site_header = _("ogptracker administration")
 admin.site.site_title = _("ogptracker")
 admin.site.index_title = _("Local Technical Secretariat")
+
+
+class MonthInput(forms.DateInput):
+    """The browser's month picker: these dates are always the 1st of a month."""
+
+    input_type = "month"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m")
+
+
+class MonthField(forms.DateField):
+    """A month (“2022-02”) stored as its 1st; a full date is read too."""
+
+    widget = MonthInput
+    input_formats = ["%Y-%m", "%Y-%m-%d"]
+
+
+class MonthFieldsMixin:
+    """Edit ``month_fields`` as months: no calendar, no time-zone note (a month has no time)."""
+
+    month_fields: tuple[str, ...] = ()
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name in self.month_fields:
+            return db_field.formfield(form_class=MonthField, widget=MonthInput)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
 class VocabularyAdmin(admin.ModelAdmin):
@@ -108,7 +136,8 @@ class DocumentAdmin(admin.ModelAdmin):
 
 
 @admin.register(ActionPlan)
-class ActionPlanAdmin(admin.ModelAdmin):
+class ActionPlanAdmin(MonthFieldsMixin, admin.ModelAdmin):
+    month_fields = ("end_month",)
     list_display = ["title", "member", "period", "status", "n_commitments"]
     list_filter = ["status", "member"]
     list_select_related = ["member"]

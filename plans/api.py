@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import viewsets
 
+from ogptracker.api import IntegerFilter
 from plans.models import ActionPlan, Institution, Member, OGPValue, PolicyArea, Sector
 from plans.serializers import (
     ActionPlanSerializer,
@@ -80,7 +81,7 @@ class ActionPlanFilter(django_filters.FilterSet):
         to_field_name="slug",
         method="filter_member",
     )
-    year = django_filters.NumberFilter(
+    year = IntegerFilter(
         label=_("Year in the plan's period"), method="filter_year", min_value=1900, max_value=2200
     )
 

@@ -1,7 +1,6 @@
 """Sitemap sections for members, action plans, institutions and secretariats."""
 
 from django.contrib.sitemaps import Sitemap
-from django.db.models import Q
 
 from plans.models import ActionPlan, Forum, Institution, Member
 
@@ -39,11 +38,8 @@ class InstitutionSitemap(I18nSitemap):
     changefreq = "monthly"
 
     def items(self):
-        return (
-            Institution.objects.with_progress()
-            .filter(Q(n_led__gt=0) | Q(n_supported__gt=0))
-            .order_by("pk")
-        )
+        # Every institution has a public page, linked from a commitment, a forum or a meeting.
+        return Institution.objects.order_by("pk")
 
 
 class ForumSitemap(I18nSitemap):

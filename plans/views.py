@@ -8,6 +8,7 @@ from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
+from ogptracker.keys import is_ascii_digits
 from plans.models import ActionPlan, Document, Forum, ForumMembership, Institution, Member
 
 RESOURCES_PAGE_SIZE = 30
@@ -60,7 +61,7 @@ def member_detail(request, slug: str):
         else:
             errors.append("type")
     if year:
-        if year.isdigit():
+        if is_ascii_digits(year) and len(year) <= 4:
             resources = resources.filter(year=int(year))
         else:
             errors.append("year")

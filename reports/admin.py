@@ -311,8 +311,18 @@ class EndOfCommitmentReportAdmin(ReportAdmin):
     list_display = ("__str__", "ogp_id", "status", "due_date", "overdue", "evaluator_list")
     list_select_related = ("commitment", "action_plan")
     search_fields = ("commitment__title", "commitment__ogp_id", "evaluator_names")
-    autocomplete_fields = ("commitment", "action_plan")
+    # The plan is a plain choice: once the commitment is known, only its plans are offered.
+    autocomplete_fields = ("commitment",)
     inlines = (AttachmentInline, EndOfCommitmentTransitionInline)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if obj is not None and "action_plan" in form.base_fields:
+            # get_form builds a new class on each call: changing its fields touches no other.
+            form.base_fields["action_plan"].queryset = obj.commitment.action_plans.order_by(
+                "start_year", "title"
+            )
+        return form
 
     def overview_fields(self):
         return ("commitment", "action_plan")

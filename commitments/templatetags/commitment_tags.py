@@ -55,3 +55,15 @@ def comments_for(context, obj) -> dict:
 def progress_rule() -> str:
     """The sentence that says how every progress figure is counted."""
     return Progress.RULE
+
+
+@register.simple_tag
+def active_filter_count(form) -> int:
+    """How many of a filter form's fields, the search aside, narrow the results now."""
+    if not form.is_bound:
+        return 0
+    return sum(
+        1
+        for name in form.fields
+        if name != "q" and any(value not in {"", "unknown"} for value in form.data.getlist(name))
+    )

@@ -42,7 +42,7 @@ def test_schema_describes_every_endpoint_with_its_errors(client):
         assert "get" in paths[detail]
     assert set(paths["/api/v1/milestones/{id}/"]) == {"get", "patch"}
     patch = paths["/api/v1/milestones/{id}/"]["patch"]
-    assert set(patch["responses"]) == {"200", "400", "401", "403", "404", "429"}
+    assert set(patch["responses"]) == {"200", "400", "401", "403", "404", "413", "415", "429"}
     assert {"tokenAuth": []} in patch["security"] and {} not in patch["security"]
     body = schema["components"]["schemas"]["MilestoneStatusChangeRequest"]
     assert body["required"] == ["status"]
@@ -123,6 +123,10 @@ def test_the_api_keeps_its_schema(api_schema):
         @settings(
             max_examples=12,
             deadline=None,
+            # The same examples on every run: a failure here is a change, not bad luck. The
+            # randomised search runs in `make fuzz`; what it finds is pinned in
+            # test_hardening.py.
+            derandomize=True,
             database=None,
             suppress_health_check=list(HealthCheck),
         )

@@ -1,0 +1,41 @@
+"""Refusing requests no page or endpoint can answer sensibly, before any view sees them."""
+
+from __future__ import annotations
+
+import re
+
+from django.core.exceptions import BadRequest
+from django.http import JsonResponse
+from django.utils.translation import gettext as _
+
+from ogptracker.api import error_body
+from ogptracker.text import has_forbidden_characters
+
+# No address of the portal holds a control character; a NUL byte would even reach the database
+# (PostgreSQL refuses it in text with an error, not an empty result).
+_CONTROL_IN_PATH = re.compile("[\x00-\x1f\x7f]")
+
+
+def _is_unreadable(request) -> bool:
+    if _CONTROL_IN_PATH.search(request.path) or has_forbidden_characters(request.path):
+        return True
+    # Tab and newlines may stand in a search; everything clean_text strips may not.
+    return any(
+        has_forbidden_characters(key) or any(has_forbidden_characters(v) for v in values)
+        for key, values in request.GET.lists()
+    )
+
+
+class RefuseControlCharactersMiddleware:
+    """Answer 400 to an address or query string that carries a control character."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if _is_unreadable(request):
+            message = _("The address contains characters that are not allowed.")
+            if request.path.startswith("/api/"):
+                return JsonResponse(error_body(400, "invalid", message), status=400)
+            raise BadRequest(message)
+        return self.get_response(request)

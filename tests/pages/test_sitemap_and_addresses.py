@@ -1,0 +1,76 @@
+"""The sitemap lists every public page; canonical and hreflang addresses agree on every page."""
+
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from tests import factories as f
+from tests.pages.content import build_portal, public_paths
+from tests.pages.html import Elements
+
+pytestmark = pytest.mark.django_db
+
+SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+NOT_IN_THE_SITEMAP = {
+    "explorer-filtered",
+    "explorer-search",
+    "explorer-nothing",
+    "login",
+    "not-found",
+}
+
+
+def sitemap_locations(client) -> set[str]:
+    response = client.get("/sitemap.xml")
+    assert response.status_code == 200
+    root = ET.fromstring(response.content)
+    return {loc.text.removeprefix("http://testserver") for loc in root.iter(f"{SITEMAP}loc")}
+
+
+def test_the_sitemap_lists_every_public_page_in_both_languages(client):
+    portal = build_portal()
+    forum_only = f.make_institution(name="México Evalúa")  # on the forum, in no commitment
+    portal["forum"].memberships.create(institution=forum_only, role="member")
+    draft = f.make_inception_report(f.make_plan())
+    locations = sitemap_locations(client)
+    for language in ("es", "en"):
+        for name, path in public_paths(portal, language).items():
+            assert (path in locations) == (name not in NOT_IN_THE_SITEMAP), path
+        assert f"/{language}/institutions/{forum_only.slug}/" in locations
+    assert f"/en/reports/inception/{draft.pk}/" not in locations
+
+
+def head_links(html: str) -> dict[str, str]:
+    """rel=canonical and each hreflang alternate of a page's head: name → address."""
+    links = {}
+    for attributes in Elements(html).with_tag("link"):
+        if attributes.get("rel") == "canonical":
+            links["canonical"] = attributes["href"]
+        elif attributes.get("rel") == "alternate" and "hreflang" in attributes:
+            links[attributes["hreflang"]] = attributes["href"]
+    og_url = next(
+        m["content"] for m in Elements(html).with_tag("meta") if m.get("property") == "og:url"
+    )
+    links["og:url"] = og_url
+    return links
+
+
+def test_a_later_page_of_a_list_is_its_own_canonical_in_both_languages(client):
+    plan = f.make_plan()
+    for number in range(26):  # the explorer shows 25 a page
+        f.make_commitment(plan, number=number + 1)
+    html = client.get("/en/commitments/?status=&sort=title&page=2").content.decode()
+    assert "Page 2 of 2" in html
+    assert head_links(html) == {
+        "canonical": "http://testserver/en/commitments/?page=2",
+        "og:url": "http://testserver/en/commitments/?page=2",
+        "en": "http://testserver/en/commitments/?page=2",
+        "es": "http://testserver/es/commitments/?page=2",
+    }
+    first = client.get("/es/commitments/?page=1&q=x").content.decode()
+    assert head_links(first) == {
+        "canonical": "http://testserver/es/commitments/",
+        "og:url": "http://testserver/es/commitments/",
+        "en": "http://testserver/en/commitments/",
+        "es": "http://testserver/es/commitments/",
+    }
