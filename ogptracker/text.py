@@ -33,7 +33,14 @@ def has_forbidden_characters(value: str) -> bool:
 
 def clean_instance(instance: models.Model) -> None:
     """Clean every text field of ``instance`` in place (for writes that bypass ``save()``)."""
+    from ogptracker.languages import translatable_fields
+
+    # A translated field's plain name reads and writes the active language's column: its
+    # per-language columns (``title_es``, ``title_en``) are cleaned instead.
+    translated = set(translatable_fields(type(instance)))
     for field in instance._meta.concrete_fields:
+        if field.name in translated:
+            continue
         if isinstance(field, models.CharField | models.TextField):
             value = getattr(instance, field.attname)
             if isinstance(value, str) and has_forbidden_characters(value):

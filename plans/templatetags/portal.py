@@ -99,10 +99,6 @@ def machine_time(value: datetime.datetime | datetime.date | None) -> str:
     return value.isoformat()
 
 
-        return settings.SITE_URL + (path or "/")
-    return request.build_absolute_uri(path or request.path)
-
-
 LANGUAGE_NOTES = {
     # The language a text is shown in, as the page's reader is told.
     "es": _("Original text in Spanish"),
@@ -120,29 +116,12 @@ def text(obj, field: str, block: bool = False):
     body = linebreaks(shown_text.text, autoescape=True) if block else escape(shown_text.text)
     if shown_text.is_fallback:
         note = LANGUAGE_NOTES[shown_text.language]
+        tag = "div" if block else "span"
+        body = format_html('<{} lang="{}">{}</{}>', tag, shown_text.language, mark_safe(body), tag)
     elif shown_text.is_translation:
         note = _("Translation")
     else:
         return mark_safe(body)
-    tag = "div" if block else "span"
-    lang = format_html(' lang="{}"', shown_text.language) if shown_text.is_fallback else ""
     if block:
-        return format_html(
-            '<div class="translated"><p class="lang-note">{}</p><{}{}>{}</{}></div>',
-            note,
-            tag,
-            lang,
-            mark_safe(body),
-            tag,
-        )
-    return format_html(
-        '<{}{}>{}</{}> <span class="lang-note">({})</span>', tag, lang, mark_safe(body), tag, note
-    )
-
-
-@register.filter
-def lang_attr(code: str) -> str:
-    """` lang="xx"` when ``code`` (a text's language) differs from the page's, else nothing."""
-    if not code or code == (get_language() or "")[:2]:
-        return ""
-    return format_html(' lang="{}"', code)
+        return format_html('<p class="lang-note">{}</p>{}', note, body)
+    return format_html('{} <span class="lang-note">({})</span>', body, note)
