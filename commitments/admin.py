@@ -16,6 +16,7 @@ from django.template.response import TemplateResponse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 
 from commitments.admin_import import CommitmentImportMixin
 from commitments.models import (
@@ -28,6 +29,7 @@ from commitments.models import (
     overdue_milestones_q,
 )
 from commitments.services import change_milestone_status, parse_evidence_lines
+from ogptracker.languages import MissingTranslationFilter
 from plans.admin import MonthFieldsMixin
 from plans.models import Member
 from plans.roles import is_secretariat
@@ -217,7 +219,7 @@ class CommitmentInstitutionInline(admin.TabularInline):
     autocomplete_fields = ["institution"]
 
 
-class MilestoneInline(MonthFieldsMixin, admin.StackedInline):
+class MilestoneInline(MonthFieldsMixin, TranslationStackedInline):
     model = Milestone
     month_fields = ("start", "end")
     form = MilestoneForm
@@ -235,7 +237,7 @@ class MilestoneInline(MonthFieldsMixin, admin.StackedInline):
 
 
 @admin.register(Commitment)
-class CommitmentAdmin(CommitmentImportMixin, MonthFieldsMixin, admin.ModelAdmin):
+class CommitmentAdmin(CommitmentImportMixin, MonthFieldsMixin, TranslationAdmin):
     month_fields = ("start", "end")
     list_display = ["title", "ogp_id", "plans", "progress", "overdue", "is_published"]
     list_filter = [
@@ -245,6 +247,7 @@ class CommitmentAdmin(CommitmentImportMixin, MonthFieldsMixin, admin.ModelAdmin)
         "ogp_values",
         MilestoneStatusFilter,
         OverdueFilter,
+        MissingTranslationFilter,
         "is_published",
     ]
     list_select_related = ["primary_policy_area"]
@@ -263,6 +266,7 @@ class CommitmentAdmin(CommitmentImportMixin, MonthFieldsMixin, admin.ModelAdmin)
                     "number",
                     "title",
                     "short_title",
+                    "original_language",
                     "action_plans",
                     "is_published",
                 ]
@@ -412,12 +416,17 @@ class MilestoneOverdueFilter(admin.SimpleListFilter):
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(MonthFieldsMixin, admin.ModelAdmin):
+class MilestoneAdmin(MonthFieldsMixin, TranslationAdmin):
     form = MilestoneForm
     month_fields = ("start", "end")
     # Short columns, so status and overdue stay in view at 1280 px beside the filters.
     list_display = ["__str__", "commitment_key", "months", "status", "is_overdue"]
-    list_filter = ["status", MilestoneOverdueFilter, "commitment__action_plans"]
+    list_filter = [
+        "status",
+        MilestoneOverdueFilter,
+        MissingTranslationFilter,
+        "commitment__action_plans",
+    ]
     list_select_related = ["commitment"]
     search_fields = ["title", "commitment__title", "commitment__ogp_id"]
     autocomplete_fields = ["commitment", "responsible_institution"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.contrib import admin
 from django.db import models
 from django.utils import translation
 from django.utils.translation import get_language
@@ -176,3 +177,30 @@ def guess_language(text: str) -> str:
     spanish = sum(word in _SPANISH_WORDS or word.endswith("ción") for word in words)
     english = sum(word in _ENGLISH_WORDS for word in words)
     return "en" if english > spanish else "es"
+
+
+def missing_language_q(model, language: str) -> models.Q:
+    """Rows with some text in the other language and none in ``language``."""
+    other = other_language(language)
+    missing = models.Q()
+    for field in translatable_fields(model):
+        empty = models.Q(**{f"{field}_{language}": ""}) | models.Q(
+            **{f"{field}_{language}__isnull": True}
+        )
+        missing |= models.Q(**{f"{field}_{other}__gt": ""}) & empty
+    return missing
+
+
+class MissingTranslationFilter(admin.SimpleListFilter):
+    """Admin changelist filter: what still lacks its Spanish or English version."""
+
+    title = _("translation")
+    parameter_name = "missing"
+
+    def lookups(self, request, model_admin):
+        return [("es", _("Missing Spanish")), ("en", _("Missing English"))]
+
+    def queryset(self, request, queryset):
+        if self.value() in LANGUAGE_CODES:
+            return queryset.filter(missing_language_q(queryset.model, self.value()))
+        return queryset

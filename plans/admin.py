@@ -3,7 +3,9 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
+from ogptracker.languages import MissingTranslationFilter
 from plans.models import (
     ActionPlan,
     Contact,
@@ -70,7 +72,7 @@ class ContactInline(admin.TabularInline):
 
 
 @admin.register(Member)
-class MemberAdmin(admin.ModelAdmin):
+class MemberAdmin(TranslationAdmin):
     list_display = ["name", "display_name", "kind", "country", "member_since"]
     list_filter = ["kind"]
     list_select_related = ["country"]
@@ -101,14 +103,14 @@ class InstitutionAdmin(admin.ModelAdmin):
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
-class ForumMembershipInline(admin.TabularInline):
+class ForumMembershipInline(TranslationTabularInline):
     model = ForumMembership
     extra = 0
     autocomplete_fields = ["institution"]
 
 
 @admin.register(Forum)
-class ForumAdmin(admin.ModelAdmin):
+class ForumAdmin(TranslationAdmin):
     list_display = ["name", "acronym", "member", "established", "meeting_frequency"]
     list_select_related = ["member"]
     search_fields = ["name", "name_es", "acronym"]
@@ -117,7 +119,7 @@ class ForumAdmin(admin.ModelAdmin):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(admin.ModelAdmin):
+class MeetingAdmin(TranslationAdmin):
     list_display = ["title", "date", "kind", "coordinating_institution", "participants_count"]
     list_filter = ["kind", "forum", "action_plan"]
     list_select_related = ["coordinating_institution"]
@@ -127,7 +129,7 @@ class MeetingAdmin(admin.ModelAdmin):
 
 
 @admin.register(Document)
-class DocumentAdmin(admin.ModelAdmin):
+class DocumentAdmin(TranslationAdmin):
     list_display = ["title", "doc_type", "year", "member", "action_plan", "position"]
     list_filter = ["doc_type", "year", "member", "language"]
     list_select_related = ["member", "action_plan"]
@@ -136,10 +138,10 @@ class DocumentAdmin(admin.ModelAdmin):
 
 
 @admin.register(ActionPlan)
-class ActionPlanAdmin(MonthFieldsMixin, admin.ModelAdmin):
+class ActionPlanAdmin(MonthFieldsMixin, TranslationAdmin):
     month_fields = ("end_month",)
     list_display = ["title", "member", "period", "status", "n_commitments"]
-    list_filter = ["status", "member"]
+    list_filter = ["status", MissingTranslationFilter, "member"]
     list_select_related = ["member"]
     search_fields = ["title", "member__name"]
     prepopulated_fields = {"slug": ["title"]}
@@ -148,7 +150,16 @@ class ActionPlanAdmin(MonthFieldsMixin, admin.ModelAdmin):
     fieldsets = [
         (
             None,
-            {"fields": ["member", "consortium_members", "title", "slug", "status"]},
+            {
+                "fields": [
+                    "member",
+                    "consortium_members",
+                    "title",
+                    "original_language",
+                    "slug",
+                    "status",
+                ]
+            },
         ),
         (
             _("Action Plan"),

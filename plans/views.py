@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from ogptracker.keys import is_ascii_digits
+from ogptracker.languages import translatable_fields
 from plans.models import ActionPlan, Document, Forum, ForumMembership, Institution, Member
 
 RESOURCES_PAGE_SIZE = 30
@@ -112,11 +113,15 @@ def plan_detail(request, slug: str):
     )
     commitments = plan.commitments.visible_to(request.user).for_listing().order_by("number", "pk")
     vision = [
-        (plan._meta.get_field(name).verbose_name, getattr(plan, name))
+        (plan._meta.get_field(name).verbose_name, plan.shown(name))
         for name in ActionPlan.VISION_FIELDS
     ]
     engagement = [
-        (plan._meta.get_field(name).verbose_name, name, getattr(plan, name))
+        (
+            plan._meta.get_field(name).verbose_name,
+            name,
+            plan.shown(name) if name in translatable_fields(ActionPlan) else getattr(plan, name),
+        )
         for name in ActionPlan.ENGAGEMENT_FIELDS
         if name != "lead_institutions"
     ]

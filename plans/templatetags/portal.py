@@ -15,6 +15,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext_lazy as _
 
+from ogptracker.languages import Shown
+
 register = template.Library()
 
 
@@ -110,15 +112,23 @@ LANGUAGE_NOTES = {
 def text(obj, field: str, block: bool = False):
     """A translatable text in the page's language, marked when it is a translation or shown in
     the other language (then with its ``lang``). ``block`` renders paragraphs."""
-    shown_text = obj.shown(field)
-    if not shown_text:
+    return shown(obj.shown(field), block)
+
+
+@register.simple_tag(name="shown")
+def shown(value, block: bool = False):
+    """A text from ``Translatable.shown()`` with its marks (any other value: as it is)."""
+    if not isinstance(value, Shown):
+        text_ = "" if value is None else str(value)
+        return linebreaks(text_, autoescape=True) if block else escape(text_)
+    if not value:
         return ""
-    body = linebreaks(shown_text.text, autoescape=True) if block else escape(shown_text.text)
-    if shown_text.is_fallback:
-        note = LANGUAGE_NOTES[shown_text.language]
+    body = linebreaks(value.text, autoescape=True) if block else escape(value.text)
+    if value.is_fallback:
+        note = LANGUAGE_NOTES[value.language]
         tag = "div" if block else "span"
-        body = format_html('<{} lang="{}">{}</{}>', tag, shown_text.language, mark_safe(body), tag)
-    elif shown_text.is_translation:
+        body = format_html('<{} lang="{}">{}</{}>', tag, value.language, mark_safe(body), tag)
+    elif value.is_translation:
         note = _("Translation")
     else:
         return mark_safe(body)
