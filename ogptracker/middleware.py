@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from django.core.exceptions import BadRequest
+from django.core.exceptions import BadRequest, TooManyFieldsSent
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
 
@@ -33,7 +33,15 @@ class RefuseControlCharactersMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if _is_unreadable(request):
+        try:
+            unreadable = _is_unreadable(request)
+        except TooManyFieldsSent as error:
+            # More query parameters than DATA_UPLOAD_MAX_NUMBER_FIELDS.
+            if request.path.startswith("/api/"):
+                body = error_body(400, "bad_request", _("The request is malformed."))
+                return JsonResponse(body, status=400)
+            raise BadRequest(str(error)) from error
+        if unreadable:
             message = _("The address contains characters that are not allowed.")
             if request.path.startswith("/api/"):
                 return JsonResponse(error_body(400, "invalid", message), status=400)

@@ -13,6 +13,10 @@ installed() {
     "./$PREFIX/node_modules/$1/package.json" "$2" 2>/dev/null
 }
 
+if ! command -v java >/dev/null; then
+  echo "Java is missing: the HTML checker needs it (apt-get install default-jre-headless)." >&2
+  exit 1
+fi
 if installed vnu-jar "$VNU_VERSION" && installed axe-core "$AXE_VERSION"; then
   exit 0
 fi

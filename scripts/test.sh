@@ -60,6 +60,8 @@ start_cluster() {
 }
 
 ensure_chromium
+# The HTML checker (vnu-jar, run with Java) and axe-core for the page tests, into .npm-test/.
+bash scripts/test-deps.sh
 
 if [ -n "${DATABASE_URL:-}" ]; then
   PG_URL=$DATABASE_URL

@@ -221,3 +221,17 @@ def test_throttling_answers_a_json_429(client, settings):
     }
     assert client.get("/api/v1/sectors/").status_code == 200
     assert_error(client.get("/api/v1/sectors/"), 429, "throttled")
+
+
+def test_too_many_query_parameters_get_a_json_400(client):
+    query = "&".join(f"f{i}=1" for i in range(1100))
+    response = client.get(f"/api/v1/commitments/?{query}")
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "bad_request"
+
+
+def test_too_many_query_parameters_on_a_page_get_the_portals_400(client):
+    query = "&".join(f"f{i}=1" for i in range(1100))
+    response = client.get(f"/en/commitments/?{query}")
+    assert response.status_code == 400
+    assert "text/html" in response["Content-Type"]

@@ -401,8 +401,10 @@ def test_a_search_lists_the_best_matches_first(client):
     assert [c["key"] for c in ordered] == ["MXMEX0301", "MXMEX0302"]
 
 
-@pytest.mark.parametrize(
-    "path", ["/api/v1/sectors/a%0Ab.c/", "/api/v1/commitments/x.y/", "/api/v1/plans/%F0%9F%92%A5/"]
-)
+@pytest.mark.parametrize("path", ["/api/v1/commitments/x.y/", "/api/v1/plans/%F0%9F%92%A5/"])
 def test_odd_addresses_are_json_404s(client, path):
     assert_error(client.get(path), 404, "not_found")
+
+
+def test_an_address_with_a_control_character_is_a_json_400(client):
+    assert_error(client.get("/api/v1/sectors/a%0Ab.c/"), 400, "invalid")
