@@ -16,7 +16,6 @@ from django.template.response import TemplateResponse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 
 from commitments.admin_import import CommitmentImportMixin
 from commitments.models import (
@@ -29,6 +28,7 @@ from commitments.models import (
     overdue_milestones_q,
 )
 from commitments.services import change_milestone_status, parse_evidence_lines
+from ogptracker.bilingual_admin import BilingualAdmin, BilingualStackedInline
 from ogptracker.languages import MissingTranslationFilter
 from plans.admin import MonthFieldsMixin
 from plans.models import Member
@@ -219,7 +219,7 @@ class CommitmentInstitutionInline(admin.TabularInline):
     autocomplete_fields = ["institution"]
 
 
-class MilestoneInline(MonthFieldsMixin, TranslationStackedInline):
+class MilestoneInline(MonthFieldsMixin, BilingualStackedInline):
     model = Milestone
     month_fields = ("start", "end")
     form = MilestoneForm
@@ -237,7 +237,7 @@ class MilestoneInline(MonthFieldsMixin, TranslationStackedInline):
 
 
 @admin.register(Commitment)
-class CommitmentAdmin(CommitmentImportMixin, MonthFieldsMixin, TranslationAdmin):
+class CommitmentAdmin(CommitmentImportMixin, MonthFieldsMixin, BilingualAdmin):
     month_fields = ("start", "end")
     list_display = ["title", "ogp_id", "plans", "progress", "overdue", "is_published"]
     list_filter = [
@@ -416,7 +416,7 @@ class MilestoneOverdueFilter(admin.SimpleListFilter):
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(MonthFieldsMixin, TranslationAdmin):
+class MilestoneAdmin(MonthFieldsMixin, BilingualAdmin):
     form = MilestoneForm
     month_fields = ("start", "end")
     # Short columns, so status and overdue stay in view at 1280 px beside the filters.

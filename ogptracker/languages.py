@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import translation
 from django.utils.translation import get_language
@@ -87,6 +88,18 @@ class Translatable(models.Model):
                 translated = code != original and text != self.version(field, original)
                 return Shown(text, code, translated, code != wanted)
         return Shown("", wanted, False, False)
+
+    def clean(self) -> None:
+        super().clean()
+        errors = {}
+        for field in translatable_fields(type(self)):
+            required = not type(self)._meta.get_field(field).blank
+            if required and not (self.version(field, "es") or self.version(field, "en")):
+                errors[f"{field}_{active_language()}"] = _(
+                    "Enter this text in Spanish or in English."
+                )
+        if errors:
+            raise ValidationError(errors)
 
     def missing_languages(self) -> list[str]:
         """Languages in which some text given in the other language is missing."""

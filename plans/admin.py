@@ -3,8 +3,8 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
-from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
+from ogptracker.bilingual_admin import BilingualAdmin, BilingualTabularInline
 from ogptracker.languages import MissingTranslationFilter
 from plans.models import (
     ActionPlan,
@@ -72,7 +72,7 @@ class ContactInline(admin.TabularInline):
 
 
 @admin.register(Member)
-class MemberAdmin(TranslationAdmin):
+class MemberAdmin(BilingualAdmin):
     list_display = ["name", "display_name", "kind", "country", "member_since"]
     list_filter = ["kind"]
     list_select_related = ["country"]
@@ -103,14 +103,14 @@ class InstitutionAdmin(admin.ModelAdmin):
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
-class ForumMembershipInline(TranslationTabularInline):
+class ForumMembershipInline(BilingualTabularInline):
     model = ForumMembership
     extra = 0
     autocomplete_fields = ["institution"]
 
 
 @admin.register(Forum)
-class ForumAdmin(TranslationAdmin):
+class ForumAdmin(BilingualAdmin):
     list_display = ["name", "acronym", "member", "established", "meeting_frequency"]
     list_select_related = ["member"]
     search_fields = ["name", "name_es", "acronym"]
@@ -119,7 +119,7 @@ class ForumAdmin(TranslationAdmin):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(TranslationAdmin):
+class MeetingAdmin(BilingualAdmin):
     list_display = ["title", "date", "kind", "coordinating_institution", "participants_count"]
     list_filter = ["kind", "forum", "action_plan"]
     list_select_related = ["coordinating_institution"]
@@ -129,7 +129,7 @@ class MeetingAdmin(TranslationAdmin):
 
 
 @admin.register(Document)
-class DocumentAdmin(TranslationAdmin):
+class DocumentAdmin(BilingualAdmin):
     list_display = ["title", "doc_type", "year", "member", "action_plan", "position"]
     list_filter = ["doc_type", "year", "member", "language"]
     list_select_related = ["member", "action_plan"]
@@ -138,7 +138,7 @@ class DocumentAdmin(TranslationAdmin):
 
 
 @admin.register(ActionPlan)
-class ActionPlanAdmin(MonthFieldsMixin, TranslationAdmin):
+class ActionPlanAdmin(MonthFieldsMixin, BilingualAdmin):
     month_fields = ("end_month",)
     list_display = ["title", "member", "period", "status", "n_commitments"]
     list_filter = ["status", MissingTranslationFilter, "member"]

@@ -58,8 +58,9 @@ def test_a_month_is_saved_as_its_first_day(client, secretariat):
         {
             "commitment": milestone.commitment_id,
             "number": milestone.number,
-            "title": milestone.title,
-            "description": "",
+            "title_es": milestone.title_es or "",
+            "title_en": milestone.title_en or "",
+            "original_language": milestone.original_language,
             "start": "2022-03",
             "end": "2022-06",
             "responsible_institution": "",
