@@ -14,6 +14,7 @@ from commitments.models import (
     MilestoneUpdate,
     Progress,
 )
+from ogptracker.api import translations_field
 from plans.serializers import (
     ActionPlanRefSerializer,
     InstitutionRefSerializer,
@@ -57,6 +58,7 @@ class MilestoneSummarySerializer(serializers.ModelSerializer):
         source="is_overdue", help_text="End month passed, not finished."
     )
     responsible_institution = InstitutionRefSerializer(read_only=True, allow_null=True)
+    translations = translations_field(Milestone)
 
     class Meta:
         model = Milestone
@@ -65,6 +67,7 @@ class MilestoneSummarySerializer(serializers.ModelSerializer):
             "number",
             "title",
             "description",
+            "translations",
             "start",
             "end",
             "status",
@@ -97,6 +100,7 @@ class CommitmentSerializer(serializers.ModelSerializer):
         read_only=True, allow_null=True, help_text="The latest status change of a milestone."
     )
     milestones = MilestoneSummarySerializer(many=True, read_only=True)
+    translations = translations_field(Commitment)
 
     class Meta:
         model = Commitment
@@ -106,6 +110,7 @@ class CommitmentSerializer(serializers.ModelSerializer):
             "number",
             "title",
             "short_title",
+            "translations",
             "action_plans",
             "institutions",
             "problem",

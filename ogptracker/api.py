@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.contrib.django_filters import DjangoFilterExtension
 from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import exceptions, parsers, serializers
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -256,3 +257,41 @@ class Schema(AutoSchema):
             response["description"] = descriptions[status]
             responses.setdefault(str(status), response)
         return responses
+
+
+def translations_field(model) -> serializers.Field:
+    """A read-only ``translations`` field: the original language and every translated text of
+    ``model`` in Spanish and in English (the plain fields follow the request's language)."""
+    from ogptracker.languages import LANGUAGE_CODES, translatable_fields
+
+    fields = translatable_fields(model)
+    texts = {"type": "object", "properties": {name: {"type": "string"} for name in fields}}
+    schema = {
+        "type": "object",
+        "properties": {
+            "original_language": {"type": "string", "enum": list(LANGUAGE_CODES)},
+            **dict.fromkeys(LANGUAGE_CODES, texts),
+        },
+        "required": ["original_language", *LANGUAGE_CODES],
+    }
+
+    @extend_schema_field(schema)
+    class TranslationsField(serializers.Field):
+        def __init__(self, **kwargs):
+            kwargs.setdefault(
+                "help_text",
+                "Every text in both languages; the one in `original_language` is the original, "
+                "the other a translation (empty when none was written).",
+            )
+            super().__init__(source="*", read_only=True, **kwargs)
+
+        def to_representation(self, obj):
+            return {
+                "original_language": obj.original_language or LANGUAGE_CODES[0],
+                **{
+                    code: {name: obj.version(name, code) for name in fields}
+                    for code in LANGUAGE_CODES
+                },
+            }
+
+    return TranslationsField()

@@ -408,3 +408,28 @@ def test_odd_addresses_are_json_404s(client, path):
 
 def test_an_address_with_a_control_character_is_a_json_400(client):
     assert_error(client.get("/api/v1/sectors/a%0Ab.c/"), 400, "invalid")
+
+
+def test_a_commitment_carries_both_language_versions_and_follows_the_request_language(client):
+    make_commitment, make_milestone = factories.make_commitment, factories.make_milestone
+    commitment = make_commitment(
+        ogp_id="MXMEX0009",
+        title_en="Open government culture",
+        title_es="Cultura de gobierno abierto",
+        original_language="en",
+    )
+    make_milestone(
+        commitment,
+        title_es="Elaborar una agenda local",
+        title_en="Prepare a local agenda",
+    )
+    english = client.get("/api/v1/commitments/MXMEX0009/", HTTP_ACCEPT_LANGUAGE="en").json()
+    spanish = client.get("/api/v1/commitments/MXMEX0009/", HTTP_ACCEPT_LANGUAGE="es").json()
+    assert (english["title"], spanish["title"]) == (
+        "Open government culture",
+        "Cultura de gobierno abierto",
+    )
+    assert english["translations"]["original_language"] == "en"
+    assert english["translations"]["es"]["title"] == "Cultura de gobierno abierto"
+    assert english["translations"]["en"]["problem"] == ""
+    assert spanish["milestones"][0]["translations"]["es"]["title"] == "Elaborar una agenda local"
