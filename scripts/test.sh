@@ -76,8 +76,14 @@ WORKERS=${WORKERS:-auto}
 PARALLEL=(-n "$WORKERS" --dist loadfile)
 [ "$WORKERS" = 1 ] && PARALLEL=(-p no:xdist)
 
+# The browser tests are transactional: they empty the database when they end, so they run after
+# every other test in a process of their own (one process runs them last; parallel workers
+# would not).
 echo "== Suite on PostgreSQL (${PG_URL%%@*}@…) =="
-DATABASE_URL=$PG_URL "$PY" -m pytest "${PARALLEL[@]}" --durations=15 "$@"
+DATABASE_URL=$PG_URL "$PY" -m pytest "${PARALLEL[@]}" -m "not browser" --durations=15 "$@"
+echo "== Browser tests on PostgreSQL =="
+DATABASE_URL=$PG_URL "$PY" -m pytest "${PARALLEL[@]}" -m browser --durations=5 "$@"
 
 echo "== What differs on SQLite =="
-DATABASE_URL="sqlite:///$(pwd)/.test-sqlite.db" "$PY" -m pytest "${PARALLEL[@]}" -m sqlite --durations=5 "$@"
+DATABASE_URL="sqlite:///$(pwd)/.test-sqlite.db" "$PY" -m pytest "${PARALLEL[@]}" -m "sqlite and not browser" --durations=5 "$@"
+DATABASE_URL="sqlite:///$(pwd)/.test-sqlite.db" "$PY" -m pytest "${PARALLEL[@]}" -m "sqlite and browser" --durations=5 "$@"

@@ -112,8 +112,9 @@ def test_the_admin_stores_clean_text(client, secretariat):
         {
             "commitment": milestone.commitment_id,
             "number": milestone.number,
-            "title": "Study\x08 delivered",
-            "description": "Line one\nline\x00 two",
+            "title_en": "Study\x08 delivered",
+            "description_en": "Line one\nline\x00 two",
+            "original_language": "en",
             "start": milestone.start.isoformat(),
             "end": milestone.end.isoformat(),
             "responsible_institution": "",
@@ -136,8 +137,9 @@ def test_the_admin_stores_clean_text(client, secretariat):
         {
             "commitment": milestone.commitment_id,
             "number": milestone.number,
-            "title": "Study\x08 delivered",
-            "description": "Line one\nline two",
+            "title_en": "Study\x08 delivered",
+            "description_en": "Line one\nline two",
+            "original_language": "en",
             "start": milestone.start.isoformat(),
             "end": milestone.end.isoformat(),
             "responsible_institution": "",
