@@ -265,4 +265,3 @@ def make_mxmex0009(*, member: Member | None = None, plan: ActionPlan | None = No
         evidence=[Evidence(url="https://example.org/estudio-apertura", title="Estudio municipal")],
     )
     return commitment
-
