@@ -61,13 +61,10 @@ def test_stemming_finds_other_word_forms_on_postgresql():
         # A substring match still finds the singular inside the plural.
         assert spanish == {"Fortalecimiento de los mecanismos de participación"}
         assert english == {"Strengthening democracy"}
-    if POSTGRES:
-        # …and words in any order, which a substring match cannot do.
-        assert titles(Commitment.objects.search("democracy strengthening")) == {
-            "Strengthening democracy"
-        }
-    else:
-        assert titles(Commitment.objects.search("democracy strengthening")) == set()
+    # …and words in any order.
+    assert titles(Commitment.objects.search("democracy strengthening")) == {
+        "Strengthening democracy"
+    }
 
 
 def test_results_are_ranked_title_first_on_postgresql():
@@ -93,7 +90,12 @@ def test_search_vector_follows_milestone_edits_on_postgresql():
     assert titles(Commitment.objects.search("competitions")) == {"Culture"}
     milestone.delete()
     assert titles(Commitment.objects.search("competitions")) == set()
-    Commitment.objects.filter(pk=commitment.pk).update(title="Forums")
+    if POSTGRES:
+        # The database triggers follow even a bulk update() that bypasses save().
+        Commitment.objects.filter(pk=commitment.pk).update(title="Forums")
+    else:
+        commitment.title = "Forums"
+        commitment.save()
     assert titles(Commitment.objects.search("forums")) == {"Forums"}
     if POSTGRES:
         commitment.refresh_from_db()
@@ -127,11 +129,8 @@ def test_explorer_ranks_by_relevance_when_searching(client):
 def test_explorer_accent_free_search(client):
     make_commitment(title="Participación ciudadana")
     html = client.get("/en/commitments/?q=participacion").content.decode()
-    if POSTGRES:
-        assert "1 commitment found" in html
-        assert "Participación ciudadana" in html
-    else:
-        assert "0 commitments found" in html
+    assert "1 commitment found" in html
+    assert "Participación ciudadana" in html
 
 
 def test_search_ignores_queries_of_only_punctuation():
