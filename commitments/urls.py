@@ -1,10 +1,12 @@
 from django.urls import path
+from django.utils.translation import pgettext_lazy
 
-from commitments import feeds, views
+from commitments import feeds, site_search, views
 
 app_name = "commitments"
 urlpatterns = [
     path("", views.home, name="home"),
+    path(pgettext_lazy("URL", "search/"), site_search.search, name="search"),
     path("commitments/", views.commitment_list, name="list"),
     path("commitments/download.csv", views.commitment_csv, name="csv"),
     path("commitments/<str:key>/", views.commitment_detail, name="detail"),

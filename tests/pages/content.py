@@ -122,5 +122,9 @@ def public_paths(portal: dict, language: str) -> dict[str, str]:
         "data": "/data/",
         "login": "/accounts/login/",
         "not-found": "/commitments/NOPE0000/",
+        "search": "/buscar/?q=participacion" if language == "es" else "/search/?q=culture",
+        "search-kind": "/buscar/?q=infoem&kind=commitments"
+        if language == "es"
+        else "/search/?q=infoem&kind=institutions",
     }
     return {name: prefix + path for name, path in paths.items()}

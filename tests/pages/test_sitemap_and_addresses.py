@@ -14,6 +14,8 @@ SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 NOT_IN_THE_SITEMAP = {
     "explorer-filtered",
     "explorer-search",
+    "search",
+    "search-kind",
     "explorer-nothing",
     "login",
     "not-found",
