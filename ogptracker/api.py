@@ -220,6 +220,18 @@ class Schema(AutoSchema):
 
     def _get_parameters(self):
         parameters = super()._get_parameters()
+        if self.method == "GET":
+            parameters.append(
+                {
+                    "name": "lang",
+                    "in": "query",
+                    "required": False,
+                    "description": "The language of the plain text fields (`es` or `en`); "
+                    "without it, `Accept-Language` decides, else Spanish. Both versions are "
+                    "always in `translations`.",
+                    "schema": {"type": "string", "enum": ["es", "en"]},
+                }
+            )
         for parameter in parameters:
             schema = parameter.get("schema", {})
             if parameter["in"] == "query":

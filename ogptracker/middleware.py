@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 
+from django.conf import settings
 from django.core.exceptions import BadRequest, TooManyFieldsSent
 from django.http import JsonResponse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from ogptracker.api import error_body
@@ -46,4 +48,27 @@ class RefuseControlCharactersMiddleware:
             if request.path.startswith("/api/"):
                 return JsonResponse(error_body(400, "invalid", message), status=400)
             raise BadRequest(message)
+        return self.get_response(request)
+
+
+class ApiLanguageMiddleware:
+    """``?lang=es`` or ``?lang=en`` on the API chooses the language of its plain text fields,
+    over ``Accept-Language``; any other value is a 400 in the API's error shape."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path.startswith("/api/") and "lang" in request.GET:
+            code = request.GET.get("lang", "")
+            codes = [language for language, _name in settings.LANGUAGES]
+            if code not in codes:
+                message = _("“%(value)s” is not a language of the portal; use %(codes)s.") % {
+                    "value": code[:20],
+                    "codes": " or ".join(codes),
+                }
+                body = error_body(400, "invalid", message, {"lang": [message]})
+                return JsonResponse(body, status=400)
+            translation.activate(code)
+            request.LANGUAGE_CODE = code
         return self.get_response(request)

@@ -7,6 +7,7 @@ from django.urls import NoReverseMatch
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from ogptracker.api import translations_field
 from plans.models import ActionPlan, Document, Institution, Member, OGPValue, PolicyArea, Sector
 
 
@@ -68,6 +69,7 @@ class MemberSerializer(serializers.ModelSerializer):
         allow_null=True,
         help_text="The national member a local member belongs to.",
     )
+    translations = translations_field(Member)
 
     class Meta:
         model = Member
@@ -80,6 +82,7 @@ class MemberSerializer(serializers.ModelSerializer):
             "ogp_code",
             "member_since",
             "description",
+            "translations",
             "url",
             "api_url",
         ]
@@ -142,6 +145,7 @@ class ActionPlanSerializer(serializers.ModelSerializer):
     downloads = serializers.SerializerMethodField(
         help_text="The plan's commitments and milestones as bulk files."
     )
+    translations = translations_field(ActionPlan)
 
     class Meta:
         model = ActionPlan
@@ -161,6 +165,7 @@ class ActionPlanSerializer(serializers.ModelSerializer):
             *[f for f in ActionPlan.ENGAGEMENT_FIELDS if f != "lead_institutions"],
             "endorsements",
             "commitments_count",
+            "translations",
             "url",
             "api_url",
             "downloads",
@@ -195,6 +200,7 @@ class DocumentSerializer(serializers.ModelSerializer):
     commitment = serializers.SerializerMethodField(
         help_text="The key of the commitment (OGP ID, else its number in the portal)."
     )
+    translations = translations_field(Document)
 
     class Meta:
         model = Document
@@ -211,6 +217,7 @@ class DocumentSerializer(serializers.ModelSerializer):
             "commitment",
             "milestone",
             "meeting",
+            "translations",
         ]
 
     @extend_schema_field({"type": "string", "format": "uri", "nullable": True})

@@ -433,3 +433,25 @@ def test_a_commitment_carries_both_language_versions_and_follows_the_request_lan
     assert english["translations"]["es"]["title"] == "Cultura de gobierno abierto"
     assert english["translations"]["en"]["problem"] == ""
     assert spanish["milestones"][0]["translations"]["es"]["title"] == "Elaborar una agenda local"
+
+
+def test_lang_in_the_query_string_chooses_the_language_over_accept_language(client):
+    factories.make_commitment(
+        ogp_id="MXMEX0009",
+        title_en="Open government culture",
+        title_es="Cultura de gobierno abierto",
+        original_language="en",
+    )
+    spanish = client.get("/api/v1/commitments/MXMEX0009/?lang=es", HTTP_ACCEPT_LANGUAGE="en")
+    english = client.get("/api/v1/commitments/?lang=en", HTTP_ACCEPT_LANGUAGE="es")
+    assert spanish.json()["title"] == "Cultura de gobierno abierto"
+    assert spanish["Content-Language"] == "es"
+    assert english.json()["results"][0]["title"] == "Open government culture"
+    assert english["Content-Language"] == "en"
+
+
+@pytest.mark.parametrize("value", ["fr", "", "ES", "e\u0301s"])
+def test_an_unknown_lang_is_a_json_400(client, value):
+    response = client.get("/api/v1/commitments/", {"lang": value})
+    assert_error(response, 400, "invalid")
+    assert "lang" in response.json()["error"]["fields"]
