@@ -409,11 +409,13 @@ def test_a_second_run_keeps_a_status_changed_through_the_service(loaded):
     assert milestone.updates.count() == 1
 
 
-def test_a_second_run_restores_a_seed_text_and_keeps_the_password(loaded):
+def test_a_second_run_keeps_the_secretariats_edits_and_the_password(loaded):
     plan = ActionPlan.objects.get(title=TLALNEPANTLA_PLAN)
-    seed_text = plan.agency_checkins
-    plan.agency_checkins = "Edited"
-    plan.save()
+    ActionPlan.objects.filter(pk=plan.pk).update(
+        agency_checkins_en="Edited by the secretariat", agency_checkins_es="Editado"
+    )
+    commitment = Commitment.objects.get(ogp_id="MXMEX0009")
+    Commitment.objects.filter(pk=commitment.pk).update(is_published=False)
     user = User.objects.get(username="secretariat")
     user.set_password("a better password")
     user.save()
@@ -421,10 +423,27 @@ def test_a_second_run_restores_a_seed_text_and_keeps_the_password(loaded):
     output = loaddemo()
 
     plan.refresh_from_db()
-    assert plan.agency_checkins == seed_text
-    assert "Action plans                 0 created,   1 updated,   1 unchanged" in output
+    assert (plan.agency_checkins_en, plan.agency_checkins_es) == (
+        "Edited by the secretariat",
+        "Editado",
+    )
+    assert not Commitment.objects.get(pk=commitment.pk).is_published
+    assert "Demo data already up to date: nothing changed." in output
     user.refresh_from_db()
     assert user.check_password("a better password")
+
+
+def test_a_second_run_fills_a_translation_the_database_lacks(loaded):
+    plan = ActionPlan.objects.get(title=TLALNEPANTLA_PLAN)
+    seed_spanish = plan.agency_checkins_es
+    assert seed_spanish
+    ActionPlan.objects.filter(pk=plan.pk).update(agency_checkins_es="")
+
+    output = loaddemo()
+
+    plan.refresh_from_db()
+    assert plan.agency_checkins_es == seed_spanish
+    assert "Action plans                 0 created,   1 updated,   1 unchanged" in output
 
 
 def test_refuses_to_create_the_demo_users_when_debug_is_off(settings):

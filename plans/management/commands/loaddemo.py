@@ -49,10 +49,11 @@ def load_data(path: Path = DATA_FILE) -> ModuleType:
 
 
 class Loader:
-    """Creates missing rows and brings the listed fields to the seeds' values; never deletes.
+    """Creates missing rows and fills the empty fields of existing ones; never deletes.
 
-    A row is saved only when a value differs, so a second run writes nothing. Fields the data
-    does not list (a milestone's status, anything the secretariat added) are left alone.
+    A value already in the database is never replaced, so what the secretariat edited (a text,
+    a translation, a date, unpublishing) survives every later run, and a second run writes
+    nothing. Fields the data does not list (a milestone's status) are left alone.
 
     Each seed text is stored as the original in its own language, and its translation from
     ``fixtures/translations.py`` as the other language's version (shown marked as a
@@ -116,7 +117,7 @@ class Loader:
             self._save(obj, label)
             self.count(label, CREATED)
             return obj
-        if self._assign(obj, values):
+        if self._assign(obj, values, fill_only=True):
             self._save(obj, label)
             self.count(label, UPDATED)
         else:
@@ -140,7 +141,8 @@ class Loader:
             counter[UPDATED] += 1
 
     @staticmethod
-    def _assign(obj: models.Model, values: dict[str, Any]) -> bool:
+    def _assign(obj: models.Model, values: dict[str, Any], fill_only: bool = False) -> bool:
+        """Set ``values`` on ``obj`` (with ``fill_only``, only where it holds nothing yet)."""
         changed = False
         for name, value in values.items():
             field = obj._meta.get_field(name)
@@ -148,7 +150,10 @@ class Loader:
                 attname, value = field.attname, (value.pk if value is not None else None)
             else:
                 attname = name
-            if getattr(obj, attname) != value:
+            current = getattr(obj, attname)
+            if fill_only and current not in (None, ""):
+                continue
+            if current != value:
                 setattr(obj, attname, value)
                 changed = True
         return changed
