@@ -301,7 +301,7 @@ def translations_field(model) -> serializers.Field:
             return {
                 "original_language": obj.original_language or LANGUAGE_CODES[0],
                 **{
-                    code: {name: obj.version(name, code) for name in fields}
+                    code: {name: obj.text_in(name, code) for name in fields}
                     for code in LANGUAGE_CODES
                 },
             }

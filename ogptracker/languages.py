@@ -46,6 +46,9 @@ class Shown:
     def __bool__(self) -> bool:
         return bool(self.text)
 
+    def __str__(self) -> str:
+        return self.text
+
 
 def translatable_fields(model) -> tuple[str, ...]:
     """The names of a model's translated fields (empty when it has none)."""
@@ -74,7 +77,7 @@ class Translatable(models.Model):
     class Meta:
         abstract = True
 
-    def version(self, field: str, language: str) -> str:
+    def text_in(self, field: str, language: str) -> str:
         return getattr(self, f"{field}_{language}", None) or ""
 
     def shown(self, field: str, language: str | None = None) -> Shown:
@@ -82,10 +85,10 @@ class Translatable(models.Model):
         wanted = language or active_language()
         original = self.original_language or wanted
         for code in (wanted, other_language(wanted)):
-            text = self.version(field, code)
+            text = self.text_in(field, code)
             if text:
                 # A name written the same in both languages is nobody's translation.
-                translated = code != original and text != self.version(field, original)
+                translated = code != original and text != self.text_in(field, original)
                 return Shown(text, code, translated, code != wanted)
         return Shown("", wanted, False, False)
 
@@ -94,7 +97,7 @@ class Translatable(models.Model):
         errors = {}
         for field in translatable_fields(type(self)):
             required = not type(self)._meta.get_field(field).blank
-            if required and not (self.version(field, "es") or self.version(field, "en")):
+            if required and not (self.text_in(field, "es") or self.text_in(field, "en")):
                 errors[f"{field}_{active_language()}"] = _(
                     "Enter this text in Spanish or in English."
                 )
@@ -107,7 +110,7 @@ class Translatable(models.Model):
         for code in LANGUAGE_CODES:
             other = other_language(code)
             for field in translatable_fields(type(self)):
-                if self.version(field, other) and not self.version(field, code):
+                if self.text_in(field, other) and not self.text_in(field, code):
                     missing.append(code)
                     break
         return missing
@@ -129,7 +132,7 @@ class Translatable(models.Model):
 
     def _guess_original_language(self, fields) -> str:
         active = active_language()
-        has = {code: any(self.version(f, code) for f in fields) for code in LANGUAGE_CODES}
+        has = {code: any(self.text_in(f, code) for f in fields) for code in LANGUAGE_CODES}
         if has[active] or not has[other_language(active)]:
             return active
         return other_language(active)
@@ -217,3 +220,40 @@ class MissingTranslationFilter(admin.SimpleListFilter):
         if self.value() in LANGUAGE_CODES:
             return queryset.filter(missing_language_q(queryset.model, self.value()))
         return queryset
+
+
+class WrittenInOneLanguage:
+    """A ModelForm mixin: the translatable fields it edits are the versions in ``language``
+    (the record's original language), whatever the page's language; the other versions, which
+    the secretariat keeps in the admin, are left as they are."""
+
+    def written_language(self) -> str:
+        return self.instance.original_language or active_language()
+
+    def _translated_names(self) -> list[str]:
+        return [name for name in translatable_fields(self._meta.model) if name in self.fields]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            language = self.written_language()
+            for name in self._translated_names():
+                self.initial[name] = self.instance.text_in(name, language)
+
+    def _post_clean(self):
+        language = self.written_language()
+        names = self._translated_names()
+        others = {
+            f"{name}_{code}": getattr(self.instance, f"{name}_{code}", None)
+            for name in names
+            for code in LANGUAGE_CODES
+            if code != language
+        }
+        super()._post_clean()
+        for column, value in others.items():
+            setattr(self.instance, column, value)
+        for name in names:
+            if name in self.cleaned_data:
+                setattr(self.instance, f"{name}_{language}", self.cleaned_data[name] or "")
+        if not self.instance.original_language:
+            self.instance.original_language = language

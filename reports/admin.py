@@ -11,6 +11,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from ogptracker.bilingual_admin import BilingualAdmin, BilingualStackedInline
 from plans.roles import is_secretariat
 from reports.forms import ReturnForm
 from reports.models import (
@@ -78,7 +79,7 @@ class EndOfCommitmentTransitionInline(TransitionInline):
     fk_name = "end_of_commitment_report"
 
 
-class ReportAdmin(admin.ModelAdmin):
+class ReportAdmin(BilingualAdmin):
     """What both report admins share: the workflow buttons, the overdue flag, the version."""
 
     change_form_template = "admin/reports/report_change_form.html"
@@ -127,6 +128,7 @@ class ReportAdmin(admin.ModelAdmin):
                         *self.overview_fields(),
                         "evaluators",
                         "evaluator_names",
+                        "original_language",
                         "status",
                         "due_date",
                         "submitted_at",
@@ -144,7 +146,8 @@ class ReportAdmin(admin.ModelAdmin):
                     {"fields": tuple(n for q in section.questions for n in q.fields)},
                 )
             )
-        return fieldsets
+        # Each written answer as its Spanish and English versions, side by side.
+        return self._patch_fieldsets(fieldsets)
 
     # -- workflow -----------------------------------------------------------------------------
 
@@ -253,7 +256,7 @@ class ReportAdmin(admin.ModelAdmin):
             )
 
 
-class CommitmentAssessmentInline(admin.StackedInline):
+class CommitmentAssessmentInline(BilingualStackedInline):
     model = CommitmentAssessment
     extra = 0
     can_delete = False

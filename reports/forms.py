@@ -16,6 +16,7 @@ from django.db import models
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from ogptracker.languages import WrittenInOneLanguage
 from reports.models import (
     Attachment,
     CommitmentAssessment,
@@ -208,7 +209,7 @@ def _fields(questions: list[Question]) -> list[str]:
     return [name for q in questions for name in q.fields]
 
 
-class ReportForm(forms.ModelForm):
+class ReportForm(WrittenInOneLanguage, forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
     def __init__(self, *args, choices_cache: dict | None = None, **kwargs):
@@ -236,10 +237,14 @@ class InceptionReportForm(ReportForm):
         fields = _fields([q for s in InceptionReport.SECTIONS for q in s.questions])
 
 
-class CommitmentAssessmentForm(forms.ModelForm):
+class CommitmentAssessmentForm(WrittenInOneLanguage, forms.ModelForm):
     class Meta:
         model = CommitmentAssessment
         fields = _fields(CommitmentAssessment.QUESTIONS)
+
+    def written_language(self) -> str:
+        # The commitments' assessments are written in their report's language.
+        return self.instance.report.original_language or super().written_language()
 
     def __init__(self, *args, choices_cache: dict | None = None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ogptracker.languages import Translatable
 from plans.models import Vocabulary
 from plans.roles import EVALUATOR, is_evaluator
 from reports.storage import private_storage
@@ -224,7 +225,7 @@ class ReportQuerySet(models.QuerySet):
         return self.select_related(*self.model.WORKSPACE_RELATED).order_by("due_date", "pk")
 
 
-class Report(models.Model):
+class Report(Translatable):
     """What both reports share: evaluators, status, due date and an edit version."""
 
     status = models.CharField(
@@ -313,13 +314,25 @@ class Report(models.Model):
                         "explanation_label": self._meta.get_field(q.explanation).verbose_name
                         if q.explanation
                         else None,
-                        "explanation": getattr(self, q.explanation) if q.explanation else None,
+                        "explanation": written(self, q.explanation) if q.explanation else None,
                         "evidence": getattr(self, q.evidence) if q.evidence else None,
                         "has_evidence": bool(q.evidence),
                     }
                 )
+                if questions[-1]["is_text"]:
+                    questions[-1]["answer"] = written(self, q.name)
             rows.append({"number": section.number, "title": section.title, "questions": questions})
         return rows
+
+
+def written(obj, name: str):
+    """A written answer as the page shows it: in the reader's language when it has that
+    version, else in the other one, marked (``ogptracker.languages.Shown``)."""
+    from ogptracker.languages import translatable_fields
+
+    if name in translatable_fields(type(obj)):
+        return obj.shown(name)
+    return getattr(obj, name)
 
 
 def display_value(obj, name: str) -> str:
@@ -527,7 +540,7 @@ class CommitmentAssessmentQuerySet(models.QuerySet):
         return self.filter(commitment=commitment).order_by("-report__action_plan__start_year", "pk")
 
 
-class CommitmentAssessment(models.Model):
+class CommitmentAssessment(Translatable):
     """Section 3 of the Inception Report: the initial evaluation of one commitment of the plan."""
 
     report = models.ForeignKey(
@@ -617,11 +630,13 @@ class CommitmentAssessment(models.Model):
                     "answer": display_value(self, q.name),
                     "is_text": isinstance(answer_field, models.TextField),
                     "explanation_label": EXPLANATION_LABEL if q.explanation else None,
-                    "explanation": getattr(self, q.explanation) if q.explanation else None,
+                    "explanation": written(self, q.explanation) if q.explanation else None,
                     "evidence": getattr(self, q.evidence) if q.evidence else None,
                     "has_evidence": bool(q.evidence),
                 }
             )
+            if rows[-1]["is_text"]:
+                rows[-1]["answer"] = written(self, q.name)
         return rows
 
 

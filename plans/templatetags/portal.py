@@ -10,7 +10,7 @@ from django.conf import settings
 from django.template.defaultfilters import linebreaks_filter as linebreaks
 from django.urls import Resolver404, resolve, reverse, translate_url
 from django.utils import timezone, translation
-from django.utils.html import escape, format_html
+from django.utils.html import escape, format_html, urlize
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext_lazy as _
@@ -116,14 +116,20 @@ def text(obj, field: str, block: bool = False):
 
 
 @register.simple_tag(name="shown")
-def shown(value, block: bool = False):
-    """A text from ``Translatable.shown()`` with its marks (any other value: as it is)."""
+def shown(value, block: bool = False, links: bool = False):
+    """A text from ``Translatable.shown()`` with its marks (any other value: as it is).
+
+    ``block`` renders paragraphs; ``links`` (inline only) turns web addresses into links."""
+
+    def inline(text_: str) -> str:
+        return urlize(text_, autoescape=True) if links else escape(text_)
+
     if not isinstance(value, Shown):
         text_ = "" if value is None else str(value)
-        return linebreaks(text_, autoescape=True) if block else escape(text_)
+        return linebreaks(text_, autoescape=True) if block else inline(text_)
     if not value:
         return ""
-    body = linebreaks(value.text, autoescape=True) if block else escape(value.text)
+    body = linebreaks(value.text, autoescape=True) if block else inline(value.text)
     if value.is_fallback:
         note = LANGUAGE_NOTES[value.language]
         tag = "div" if block else "span"

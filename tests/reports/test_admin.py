@@ -165,7 +165,7 @@ def test_admin_edit_bumps_the_version(client, secretariat):
     report = f.make_end_of_commitment_report()
     client.force_login(secretariat)
     page = client.get(f"{EOC_ADMIN}{report.pk}/change/")
-    data = admin_form_data(page, lessons="Edited by the secretariat")
+    data = admin_form_data(page, lessons_en="Edited by the secretariat")
     response = client.post(f"{EOC_ADMIN}{report.pk}/change/", data)
     assert response.status_code == 302, response.content.decode()[:2000]
     report.refresh_from_db()
