@@ -36,7 +36,7 @@ GANTT_MAX_ROWS = 80  # commitments drawn on a plan's chart; the rest are linked
 PERIODS_MAX_ROWS = 20  # plans drawn on one time axis
 MAX_LANES = 6  # overlapping milestones of one commitment stacked at most this deep
 MAX_MONTHS_AROUND = 60  # an axis reaches at most five years before or after a plan's period
-TITLE_CHARS = 46  # a milestone's title in the timeline (the table has it whole)
+TITLE_CHARS = 80  # a milestone's title in the timeline (the table has it whole)
 LABEL_CHARS = 30  # a commitment's or plan's title beside its bars
 
 # A mark for every status besides its colour, so no status is told by colour alone.
@@ -229,6 +229,7 @@ class TimelineRow:
     late: bool
     overdue: bool
     label_y: str = ""
+    status_y: str = ""
     bar_y: str = ""
     bar_x: str = ""
     bar_width: str = ""
@@ -333,8 +334,9 @@ def commitment_timeline(
             late=late,
             overdue=milestone.is_overdue,
             label_y=num(y + 13),
-            bar_y=num(y + 19),
-            text_y=num(y + 31),
+            status_y=num(y + 29),
+            bar_y=num(y + 35),
+            text_y=num(y + 47),
         )
         begin, end = milestone.start or milestone.end, milestone.end or milestone.start
         if begin and end:
@@ -342,16 +344,16 @@ def commitment_timeline(
             row.bar_x, row.bar_width = num(x1), num(max(x2 - x1, 2))
             gap_end = None
             if done:
-                row.done_x, row.done_y = num(axis.middle_of(done)), num(y + 26)
+                row.done_x, row.done_y = num(axis.middle_of(done)), num(y + 42)
                 gap_end = axis.middle_of(done) if late else None
             elif row.overdue and axis.contains(today):
                 gap_end = axis.middle_of(today)
             if gap_end is not None and gap_end > x2:
-                row.gap_x1, row.gap_x2, row.gap_y = num(x2), num(gap_end), num(y + 26)
+                row.gap_x1, row.gap_x2, row.gap_y = num(x2), num(gap_end), num(y + 42)
         else:
             row.no_dates = True
         rows.append(row)
-        y += 46
+        y += 60
     n_late = sum(1 for row in rows if row.late)
     description = " ".join(
         [
@@ -513,14 +515,16 @@ def _gantt(plan, commitments, milestones, first, last, today) -> Chart:
     rows = []
     y = 28
     shown = commitments[:GANTT_MAX_ROWS]
-    for commitment in shown:
+    for position, commitment in enumerate(shown, start=1):
         own = by_commitment.get(commitment.pk, [])
-        dated = [r for r in own if r[3] or r[4]]
+        # By start, so that milestones one after another share a lane.
+        dated = sorted((r for r in own if r[3] or r[4]), key=lambda r: (r[3] or r[4], r[2]))
         spans = [(month_index(r[3] or r[4]), month_index(r[4] or r[3])) for r in dated]
         lanes = _lanes(spans)
         height = max(18, (max(lanes, default=0) + 1) * 8 + 6)
         bars = []
-        prefix = commitment.number or commitment.pk
+        # Its number in the plan; without one, its place on the chart.
+        prefix = commitment.number or position
         for r, lane in zip(dated, lanes, strict=True):
             x1, x2 = axis.start_of(r[3] or r[4]), axis.end_of(r[4] or r[3])
             overdue = (
@@ -529,11 +533,12 @@ def _gantt(plan, commitments, milestones, first, last, today) -> Chart:
                 and r[5] != MilestoneStatus.FINISHED
             )
             style = status_style(r[5])
+            # Whole units: a month is several units wide, and 300 bars stay small.
             bars.append(
                 GanttBar(
-                    x=num(x1),
-                    y=num(y + 3 + lane * 8),
-                    width=num(max(x2 - x1, 2)),
+                    x=str(round(x1)),
+                    y=str(y + 3 + lane * 8),
+                    width=str(max(round(x2) - round(x1), 2)),
                     pattern=r[5],
                     name=f"{prefix}.{r[2]} {style.label}",
                     overdue=overdue,
@@ -656,22 +661,21 @@ def _progress_line(plan, milestones, events, first, last, today) -> Chart:
     reached = [p for p in points if p.finished is not None]
     now = reached[-1] if reached else None
     y_ticks = sorted({0, total // 2, total})
-    parts = [
-        ngettext(
-            "Of %(total)s milestone, ",
-            "Of %(total)s milestones, ",
+    if now:
+        summary = ngettext(
+            "Of %(total)s milestone, %(planned)s should have finished by %(month)s and "
+            "%(finished)s had, by the recorded history.",
+            "Of %(total)s milestones, %(planned)s should have finished by %(month)s and "
+            "%(finished)s had, by the recorded history.",
             total,
-        )
-        % {"total": total}
-        + (
-            _(
-                "%(planned)s should have finished by %(month)s and %(finished)s had, by the recorded history."
-            )
-            % {"planned": now.planned, "finished": now.finished, "month": now.month}
-            if now
-            else _("none is due yet: the plan's period has not started.")
-        ),
-    ]
+        ) % {"total": total, "planned": now.planned, "finished": now.finished, "month": now.month}
+    else:
+        summary = ngettext(
+            "%(total)s milestone; the plan's period has not started.",
+            "%(total)s milestones; the plan's period has not started.",
+            total,
+        ) % {"total": total}
+    parts = [summary]
     if unrecorded:
         parts.append(
             ngettext(
@@ -951,8 +955,10 @@ def institution_comparison(institution, chart_id: str) -> Chart | None:
                 pattern=pattern,
                 own=mine,
                 median=median,
-                median_text=formats.number_format(
-                    median, decimal_pos=0 if median == int(median) else 1
+                median_text=(
+                    formats.number_format(median, decimal_pos=0 if median == int(median) else 1)
+                    if others
+                    else "—"
                 ),
                 label_y=num(y + 15),
                 own_y=num(y + 2),
@@ -971,12 +977,16 @@ def institution_comparison(institution, chart_id: str) -> Chart | None:
             status_sentence(own),
             ngettext("%(count)s overdue.", "%(count)s overdue.", own.get("overdue", 0))
             % {"count": own.get("overdue", 0)},
-            ngettext(
-                "Compared with the median of %(count)s other institution.",
-                "Compared with the median of %(count)s other institutions.",
-                len(others),
-            )
-            % {"count": len(others)},
+            (
+                ngettext(
+                    "Compared with the median of %(count)s other institution.",
+                    "Compared with the median of %(count)s other institutions.",
+                    len(others),
+                )
+                % {"count": len(others)}
+                if others
+                else _("No other institution has milestones to compare with.")
+            ),
             _("The table after the chart gives the same data."),
         ]
     )
