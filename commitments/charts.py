@@ -36,6 +36,7 @@ GANTT_MAX_ROWS = 80  # commitments drawn on a plan's chart; the rest are linked
 PERIODS_MAX_ROWS = 20  # plans drawn on one time axis
 MAX_LANES = 6  # overlapping milestones of one commitment stacked at most this deep
 MAX_MONTHS_AROUND = 60  # an axis reaches at most five years before or after a plan's period
+TIMELINE_MAX_ROWS = 40  # milestones drawn on a commitment's timeline; the list has them all
 TITLE_CHARS = 80  # a milestone's title in the timeline (the table has it whole)
 LABEL_CHARS = 30  # a commitment's or plan's title beside its bars
 
@@ -312,6 +313,8 @@ def commitment_timeline(
         default=today,
     )
     last = max([d for m in dated for d in (m.start, m.end) if d] + [commitment.end or first])
+    days = [d for m in dated for d in (m.start, m.end) if d]
+    planned = (min(days), max(days)) if days else (first, last)
     done_days = [finished[m.pk] for m in milestones if m.pk in finished]
     # Today belongs on the axis while it is near; long after the end it would squash the bars.
     near = [today] if month_index(today) - month_index(last) <= 12 else []
@@ -319,7 +322,7 @@ def commitment_timeline(
     axis = TimeAxis(first, last, 8, WIDTH - 8)
     rows = []
     y = 34
-    for milestone in milestones:
+    for milestone in milestones[:TIMELINE_MAX_ROWS]:
         done = finished.get(milestone.pk) if milestone.status == MilestoneStatus.FINISHED else None
         verdict, late = verdict_for(milestone, done, today)
         row = TimelineRow(
@@ -346,23 +349,33 @@ def commitment_timeline(
             if done:
                 row.done_x, row.done_y = num(axis.middle_of(done)), num(y + 42)
                 gap_end = axis.middle_of(done) if late else None
-            elif row.overdue and axis.contains(today):
-                gap_end = axis.middle_of(today)
+            elif row.overdue:
+                gap_end = axis.middle_of(today) if axis.contains(today) else axis.right
             if gap_end is not None and gap_end > x2:
                 row.gap_x1, row.gap_x2, row.gap_y = num(x2), num(gap_end), num(y + 42)
         else:
             row.no_dates = True
         rows.append(row)
         y += 60
-    n_late = sum(1 for row in rows if row.late)
+    n_late = sum(
+        1
+        for m in milestones
+        if verdict_for(
+            m, finished.get(m.pk) if m.status == MilestoneStatus.FINISHED else None, today
+        )[1]
+    )
     description = " ".join(
         [
             ngettext(
                 "%(count)s milestone planned between %(start)s and %(end)s.",
                 "%(count)s milestones planned between %(start)s and %(end)s.",
-                len(rows),
+                len(milestones),
             )
-            % {"count": len(rows), "start": month_label(first), "end": month_label(last)},
+            % {
+                "count": len(milestones),
+                "start": month_label(planned[0]),
+                "end": month_label(planned[1]),
+            },
             status_sentence(Counter(m.status for m in milestones)),
             ngettext(
                 "%(count)s is late or was finished late.",
@@ -381,7 +394,13 @@ def commitment_timeline(
         ticks=axis.ticks(),
         today=today_line(axis, today),
         statuses=status_styles(),
-        extra={"rows": rows, "axis_bottom": num(y), "today_off": _today_off(axis, today)},
+        extra={
+            "rows": rows,
+            "axis_bottom": num(y),
+            "today_off": _today_off(axis, today),
+            "total": len(milestones),
+            "hidden": len(milestones) - len(rows),
+        },
     )
 
 

@@ -299,7 +299,7 @@ def test_a_plan_of_65_commitments_and_300_milestones_draws_under_60_kb(client):
     assert elapsed < 5  # the whole page; the charts themselves are a small part of it
 
 
-def test_a_plan_with_more_commitments_than_the_limit_links_to_the_rest(client, settings):
+def test_a_plan_with_more_commitments_than_the_limit_links_to_the_rest(client, monkeypatch):
     plan = f.make_plan()
     for number in range(1, 5):
         f.make_commitment(plan, milestones=1, number=number)
@@ -307,12 +307,8 @@ def test_a_plan_with_more_commitments_than_the_limit_links_to_the_rest(client, s
     gantt = charts.plan_charts(plan, commitments)["gantt"]
     assert len(gantt.extra["rows"]) == 4 and gantt.extra["hidden"] == 0
 
-    original = charts.GANTT_MAX_ROWS
-    charts.GANTT_MAX_ROWS = 2
-    try:
-        html = client.get(plan.get_absolute_url()).content.decode()
-    finally:
-        charts.GANTT_MAX_ROWS = original
+    monkeypatch.setattr(charts, "GANTT_MAX_ROWS", 2)
+    html = client.get(plan.get_absolute_url()).content.decode()
     assert "The chart shows the first 2 of 4 commitments." in html
     assert f"/en/commitments/?plan={plan.slug}" in html
     assert len(chart_table(html, f"gantt-{plan.pk}")) == 3
@@ -448,3 +444,24 @@ def test_milestones_one_after_another_share_a_lane_and_overlapping_ones_stack():
     assert charts._lanes([(1, 3), (2, 6), (3, 9), (7, 8)]) == [0, 1, 2, 0]
     many = charts._lanes([(1, 2)] * (charts.MAX_LANES + 3))
     assert max(many) == charts.MAX_LANES - 1  # bounded: the rest share the lanes
+
+
+def test_a_commitment_with_more_milestones_than_the_limit_draws_the_first_and_says_so(
+    client, monkeypatch
+):
+    commitment = f.make_commitment(ogp_id="MXMEX0005", milestones=5)
+    monkeypatch.setattr(charts, "TIMELINE_MAX_ROWS", 3)
+    html = client.get(commitment.get_absolute_url()).content.decode()
+    svg = chart_svgs(html)[f"timeline-{commitment.pk}"]
+    assert svg.find(f"{SVG}desc").text.startswith(
+        "5 milestones planned between Feb 2022 and Apr 2022."
+    )
+    assert "5 are late or were finished late." in svg.find(f"{SVG}desc").text
+    assert [line for line in texts(svg) if ". Milestone " in line] == [
+        "1. Milestone 1",
+        "2. Milestone 2",
+        "3. Milestone 3",
+    ]
+    assert "4. Milestone 4" not in texts(svg)
+    assert "The chart shows the first 3 of 5 milestones; the list below has them all." in html
+    assert len(chart_table(html, f"timeline-{commitment.pk}")) == 4
