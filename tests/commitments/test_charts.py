@@ -434,7 +434,8 @@ def test_an_institution_alone_is_not_compared_with_nobody(client):
     html = client.get(alone.get_absolute_url()).content.decode()
     svg = chart_svgs(html)[f"institution-{alone.pk}"]
     assert "No other institution has milestones to compare with." in svg.find(f"{SVG}desc").text
-    assert "median" not in html.split(f'id="institution-{alone.pk}"')[1].split("</ul>")[0]
+    legend = html.split(f'id="institution-{alone.pk}"')[1].split("</ul>")[0]
+    assert "median" not in legend and "Upper bar" not in legend
     rows = chart_table(html, f"institution-{alone.pk}")[1:]
     assert {row[2] for row in rows} == {"—"}
 
