@@ -16,7 +16,16 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 AXE = Path(settings.BASE_DIR) / ".npm-test/node_modules/axe-core/axe.min.js"
 # WCAG 2.2 A and AA, plus axe's best practices.
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
-JOURNEY = ["home", "explorer", "explorer-filtered", "commitment", "plan", "member", "search"]
+JOURNEY = [
+    "home",
+    "explorer",
+    "explorer-filtered",
+    "commitment",
+    "plan",
+    "member",
+    "institution",
+    "search",
+]
 
 
 @pytest.fixture

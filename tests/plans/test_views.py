@@ -188,7 +188,8 @@ def test_member_query_count_is_flat(client, django_assert_num_queries):
     # 8 resource count  9 resources page  10 contacts
     # 11 published Inception Reports of its plans (reports)
     # 12 published End of Commitment Reports of its plans (reports)
-    with django_assert_num_queries(12):
+    # 13 its milestones by status (chart)
+    with django_assert_num_queries(13):
         response = client.get("/en/members/mexico/")
     assert response.status_code == 200
 
@@ -313,7 +314,8 @@ def test_plan_query_count_is_flat(client, django_assert_num_queries):
     # 5 commitments  6 their OGP values  7 their plans  8 those plans' members
     # 9 documents  10 meetings  11 meetings' documents  12 approved comments
     # 13 the plan's published Inception Report (reports)
-    with django_assert_num_queries(13):
+    # 14 its milestones  15 their status history (charts)
+    with django_assert_num_queries(15):
         response = client.get(plan.get_absolute_url())
     assert response.status_code == 200
 
@@ -354,7 +356,8 @@ def test_institution_query_count_is_flat(client, django_assert_num_queries):
         make_commitment(milestones=2, lead=infoem)
     # 1 the institution with its roll-up  2 led commitments  3 their OGP values
     # 4 their plans  5 those plans' members  6 supported commitments  7 forum memberships
-    with django_assert_num_queries(7):
+    # 8 every institution's milestones by status (chart)
+    with django_assert_num_queries(8):
         client.get("/en/institutions/infoem/")
 
 

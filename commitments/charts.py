@@ -1,0 +1,1024 @@
+"""Charts the server draws as inline SVG: each chart's data and geometry as plain objects.
+
+The templates under ``templates/charts/`` turn these objects into an SVG picture followed by a
+table with the same numbers; nothing here writes markup. Every coordinate is a string already:
+a page in Spanish would otherwise print "12,5" into an SVG attribute.
+
+Statuses come from ``MilestoneStatus`` choices, never from a list written here, so a status added
+to the model appears in every chart (with a fallback colour and mark until the stylesheet names
+it). Every chart is bounded: rows beyond a limit are summarised with a link to the rest, and the
+months of an axis are clamped around the plan's period.
+"""
+
+from __future__ import annotations
+
+import datetime
+import statistics
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from commitments.models import (
+    Commitment,
+    Milestone,
+    MilestoneStatus,
+    MilestoneUpdate,
+    overdue_milestones_q,
+)
+
+WIDTH = 640
+GANTT_MAX_ROWS = 80  # commitments drawn on a plan's chart; the rest are linked
+PERIODS_MAX_ROWS = 20  # plans drawn on one time axis
+MAX_LANES = 6  # overlapping milestones of one commitment stacked at most this deep
+MAX_MONTHS_AROUND = 60  # an axis reaches at most five years before or after a plan's period
+TIMELINE_MAX_ROWS = 40  # milestones drawn on a commitment's timeline; the list has them all
+TITLE_CHARS = 80  # a milestone's title in the timeline (the table has it whole)
+LABEL_CHARS = 30  # a commitment's or plan's title beside its bars
+
+# A mark for every status besides its colour, so no status is told by colour alone.
+# Statuses missing here (added to the model later) get the fallback mark and pattern.
+SYMBOLS = {"finished": "✓", "in_progress": "◐", "stuck": "■", "incomplete": "✕"}
+FALLBACK_SYMBOL = "○"
+PATTERNS = {
+    "finished": "solid",
+    "in_progress": "stripes",
+    "stuck": "cross",
+    "not_started": "hollow",
+    "incomplete": "dots",
+    "not_reported": "dashes",
+}
+FALLBACK_PATTERN = "dashes"
+
+
+# Numbers and dates ---------------------------------------------------------------------------
+
+
+def num(value: float) -> str:
+    """A coordinate for an SVG attribute: at most one decimal, a dot, never localised."""
+    text = f"{value:.1f}"
+    return text[:-2] if text.endswith(".0") else text
+
+
+def month_index(day: datetime.date) -> int:
+    return day.year * 12 + day.month - 1
+
+
+def month_of(index: int) -> datetime.date:
+    return datetime.date(index // 12, index % 12 + 1, 1)
+
+
+def month_label(day: datetime.date) -> str:
+    """A month as OGP writes it (“Feb 2022”), in the page's language."""
+    return formats.date_format(day, "M Y")
+
+
+def short_date(day: datetime.date | None) -> str:
+    """A milestone date as the commitment page shows it: MM/YYYY."""
+    return formats.date_format(day, "m/Y") if day else "—"
+
+
+def clip(text: str, limit: int) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def local_day(moment) -> datetime.date:
+    if isinstance(moment, datetime.datetime):
+        return timezone.localdate(moment) if timezone.is_aware(moment) else moment.date()
+    return moment
+
+
+def months_phrase(months: int) -> str:
+    return ngettext("%(count)s month", "%(count)s months", months) % {"count": months}
+
+
+# Statuses --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StatusStyle:
+    code: str
+    label: str
+    symbol: str
+    pattern: str
+
+
+def status_styles() -> list[StatusStyle]:
+    """Every milestone status, in the model's order, with its mark and pattern."""
+    return [
+        StatusStyle(
+            code,
+            str(label),
+            SYMBOLS.get(code, FALLBACK_SYMBOL),
+            PATTERNS.get(code, FALLBACK_PATTERN),
+        )
+        for code, label in MilestoneStatus.choices
+    ]
+
+
+def status_style(code: str) -> StatusStyle:
+    for style in status_styles():
+        if style.code == code:
+            return style
+    return StatusStyle(code, code, FALLBACK_SYMBOL, FALLBACK_PATTERN)
+
+
+# The time axis ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Tick:
+    x: str
+    label: str
+    label_x: str
+
+
+class TimeAxis:
+    """Months from ``first`` to ``last`` (both included) spread between ``left`` and ``right``."""
+
+    def __init__(self, first: datetime.date, last: datetime.date, left: float, right: float):
+        self.first = month_index(first)
+        self.months = max(month_index(last) - self.first + 1, 1)
+        self.left, self.right = left, right
+
+    @property
+    def last(self) -> int:
+        return self.first + self.months - 1
+
+    def at(self, index: float) -> float:
+        return self.left + (index - self.first) * (self.right - self.left) / self.months
+
+    def start_of(self, day: datetime.date) -> float:
+        return self.at(min(max(month_index(day), self.first), self.last + 1))
+
+    def end_of(self, day: datetime.date) -> float:
+        return self.at(min(max(month_index(day) + 1, self.first), self.last + 1))
+
+    def middle_of(self, day: datetime.date) -> float:
+        return self.at(min(max(month_index(day), self.first), self.last) + 0.5)
+
+    def contains(self, day: datetime.date) -> bool:
+        return self.first <= month_index(day) <= self.last
+
+    def ticks(self) -> list[Tick]:
+        step = next((s for s in (1, 2, 3, 6, 12, 24, 60) if self.months / s <= 7), 120)
+        ticks = []
+        for index in range(self.first, self.last + 2):
+            if step < 12:
+                on_tick = index % step == 0
+            else:
+                on_tick = index % 12 == 0 and (index // 12) % (step // 12) == 0
+            if not on_tick:
+                continue
+            x = self.at(index)
+            day = month_of(index)
+            label = str(day.year) if step >= 12 else month_label(day)
+            # The last tick's label would leave the picture: the line alone says enough.
+            shown = label if x <= self.right - 48 else ""
+            ticks.append(Tick(num(x), shown, num(x + 3)))
+        return ticks
+
+
+def clamp_range(
+    first: datetime.date, last: datetime.date, days: Iterable[datetime.date | None]
+) -> tuple[datetime.date, datetime.date]:
+    """The months from ``first`` to ``last`` widened to ``days``, at most five years either way."""
+    low, high = month_index(first), month_index(last)
+    floor, ceiling = low - MAX_MONTHS_AROUND, high + MAX_MONTHS_AROUND
+    for day in days:
+        if day is None:
+            continue
+        index = min(max(month_index(day), floor), ceiling)
+        low, high = min(low, index), max(high, index)
+    return month_of(low), month_of(high)
+
+
+@dataclass
+class TodayLine:
+    x: str
+    label: str
+    label_x: str
+    anchor: str
+
+
+def today_line(axis: TimeAxis, today: datetime.date) -> TodayLine | None:
+    if not axis.contains(today):
+        return None
+    x = axis.middle_of(today)
+    anchor = "end" if x > axis.right - 60 else "start"
+    return TodayLine(num(x), _("Today"), num(x - 3 if anchor == "end" else x + 3), anchor)
+
+
+# A commitment's milestones ---------------------------------------------------------------------
+
+
+@dataclass
+class TimelineRow:
+    number: int
+    title: str
+    full_title: object  # a ``Shown`` text for the table
+    style: StatusStyle
+    start: str
+    end: str
+    verdict: str
+    finished_on: str
+    late: bool
+    overdue: bool
+    label_y: str = ""
+    status_y: str = ""
+    bar_y: str = ""
+    bar_x: str = ""
+    bar_width: str = ""
+    done_x: str = ""
+    done_y: str = ""
+    gap_x1: str = ""
+    gap_x2: str = ""
+    gap_y: str = ""
+    text_y: str = ""
+    no_dates: bool = False
+
+
+@dataclass
+class Chart:
+    """What every chart template needs: an id for its title and description, and both texts."""
+
+    id: str
+    title: str
+    description: str
+    height: str = "0"
+    width: str = str(WIDTH)
+    ticks: list[Tick] = field(default_factory=list)
+    today: TodayLine | None = None
+    statuses: list[StatusStyle] = field(default_factory=list)
+    extra: dict = field(default_factory=dict)
+
+
+def finishing_dates(updates: Iterable[MilestoneUpdate]) -> dict[int, datetime.date]:
+    """When each milestone was last recorded as finished: the date it happened, else filed."""
+    found: dict[int, tuple] = {}
+    for update in updates:
+        if update.new_status != MilestoneStatus.FINISHED:
+            continue
+        day = getattr(update, "happened_on", None) or local_day(update.created_at)
+        key = (update.created_at, update.pk)
+        if update.milestone_id not in found or key > found[update.milestone_id][0]:
+            found[update.milestone_id] = (key, day)
+    return {pk: day for pk, (_key, day) in found.items()}
+
+
+def verdict_for(
+    milestone: Milestone, finished_on: datetime.date | None, today: datetime.date
+) -> tuple[str, bool]:
+    """“2 months late”, “on time”, “1 month early”, “overdue by 3 months” — and whether late."""
+    if milestone.end is None:
+        return "", False
+    if milestone.status == MilestoneStatus.FINISHED:
+        if finished_on is None:
+            return _("no finishing date recorded"), False
+        delta = month_index(finished_on) - month_index(milestone.end)
+        if delta > 0:
+            return _("%(months)s late") % {"months": months_phrase(delta)}, True
+        if delta < 0:
+            return _("%(months)s early") % {"months": months_phrase(-delta)}, False
+        return _("on time"), False
+    delta = month_index(today) - month_index(milestone.end)
+    if delta > 0:
+        return _("overdue by %(months)s") % {"months": months_phrase(delta)}, True
+    return "", False
+
+
+def commitment_timeline(
+    commitment: Commitment,
+    milestones: Iterable[Milestone],
+    updates: Iterable[MilestoneUpdate],
+    today: datetime.date | None = None,
+) -> Chart | None:
+    """One bar per milestone from planned start to planned end, today, status, lateness.
+
+    Reads only what the commitment page loaded: its milestones and its history.
+    """
+    today = today or timezone.localdate()
+    milestones = list(milestones)
+    if not milestones:
+        return None
+    finished = finishing_dates(updates)
+    dated = [m for m in milestones if m.start or m.end]
+    first = min(
+        [d for m in dated for d in (m.start, m.end) if d] + [commitment.start or today],
+        default=today,
+    )
+    last = max([d for m in dated for d in (m.start, m.end) if d] + [commitment.end or first])
+    days = [d for m in dated for d in (m.start, m.end) if d]
+    planned = (min(days), max(days)) if days else (first, last)
+    done_days = [finished[m.pk] for m in milestones if m.pk in finished]
+    # Today belongs on the axis while it is near; long after the end it would squash the bars.
+    near = [today] if month_index(today) - month_index(last) <= 12 else []
+    first, last = clamp_range(first, last, [*done_days, *near])
+    axis = TimeAxis(first, last, 8, WIDTH - 8)
+    rows = []
+    y = 34
+    for milestone in milestones[:TIMELINE_MAX_ROWS]:
+        done = finished.get(milestone.pk) if milestone.status == MilestoneStatus.FINISHED else None
+        verdict, late = verdict_for(milestone, done, today)
+        row = TimelineRow(
+            number=milestone.number,
+            title=clip(milestone.shown("title").text, TITLE_CHARS),
+            full_title=milestone.shown("title"),
+            style=status_style(milestone.status),
+            start=short_date(milestone.start),
+            end=short_date(milestone.end),
+            verdict=verdict,
+            finished_on=short_date(done) if done else "",
+            late=late,
+            overdue=milestone.is_overdue,
+            label_y=num(y + 13),
+            status_y=num(y + 29),
+            bar_y=num(y + 35),
+            text_y=num(y + 47),
+        )
+        begin, end = milestone.start or milestone.end, milestone.end or milestone.start
+        if begin and end:
+            x1, x2 = axis.start_of(begin), axis.end_of(end)
+            row.bar_x, row.bar_width = num(x1), num(max(x2 - x1, 2))
+            gap_end = None
+            if done:
+                row.done_x, row.done_y = num(axis.middle_of(done)), num(y + 42)
+                gap_end = axis.middle_of(done) if late else None
+            elif row.overdue:
+                gap_end = axis.middle_of(today) if axis.contains(today) else axis.right
+            if gap_end is not None and gap_end > x2:
+                row.gap_x1, row.gap_x2, row.gap_y = num(x2), num(gap_end), num(y + 42)
+        else:
+            row.no_dates = True
+        rows.append(row)
+        y += 60
+    n_late = sum(
+        1
+        for m in milestones
+        if verdict_for(
+            m, finished.get(m.pk) if m.status == MilestoneStatus.FINISHED else None, today
+        )[1]
+    )
+    description = " ".join(
+        [
+            ngettext(
+                "%(count)s milestone planned between %(start)s and %(end)s.",
+                "%(count)s milestones planned between %(start)s and %(end)s.",
+                len(milestones),
+            )
+            % {
+                "count": len(milestones),
+                "start": month_label(planned[0]),
+                "end": month_label(planned[1]),
+            },
+            status_sentence(Counter(m.status for m in milestones)),
+            ngettext(
+                "%(count)s is late or was finished late.",
+                "%(count)s are late or were finished late.",
+                n_late,
+            )
+            % {"count": n_late},
+            _("The table after the chart gives the same data."),
+        ]
+    )
+    return Chart(
+        id=f"timeline-{commitment.pk}",
+        title=_("Timeline of the milestones"),
+        description=description,
+        height=num(y + 6),
+        ticks=axis.ticks(),
+        today=today_line(axis, today),
+        statuses=status_styles(),
+        extra={
+            "rows": rows,
+            "axis_bottom": num(y),
+            "today_off": _today_off(axis, today),
+            "total": len(milestones),
+            "hidden": len(milestones) - len(rows),
+        },
+    )
+
+
+def _today_off(axis: TimeAxis, today: datetime.date) -> str:
+    """Said at the edge when today lies beyond the axis."""
+    if month_index(today) > axis.last:
+        return _("Today (%(month)s) is later →") % {"month": month_label(today)}
+    return ""
+
+
+def status_sentence(counts: dict[str, int]) -> str:
+    """“Finished: 2; In progress: 1.” for the statuses that have milestones."""
+    parts = [
+        _("%(status)s: %(count)s") % {"status": style.label, "count": counts.get(style.code, 0)}
+        for style in status_styles()
+        if counts.get(style.code)
+    ]
+    return "; ".join(parts) + "." if parts else ""
+
+
+# An action plan: compact Gantt and progress over time --------------------------------------------
+
+
+def plan_period(plan) -> tuple[datetime.date, datetime.date]:
+    first = datetime.date(plan.start_year, 1, 1)
+    last = plan.end_month or datetime.date(plan.end_year, 12, 1)
+    return first, max(first, last)
+
+
+@dataclass
+class GanttBar:
+    x: str
+    y: str
+    width: str
+    pattern: str
+    name: str
+    overdue: bool
+
+
+@dataclass
+class GanttRow:
+    commitment: Commitment
+    label: str
+    label_y: str
+    line_y: str
+    bars: list[GanttBar]
+    start: str
+    end: str
+    total: int
+    finished: int
+    overdue: int
+
+
+def plan_milestones(commitments: list[Commitment]) -> list[tuple]:
+    """(pk, commitment id, number, start, end, status) of every milestone: one query."""
+    return list(
+        Milestone.objects.filter(commitment__in=[c.pk for c in commitments])
+        .order_by("commitment_id", "number")
+        .values_list("pk", "commitment_id", "number", "start", "end", "status")
+    )
+
+
+def status_history(milestone_ids: list[int]) -> list[tuple[int, datetime.date, str]]:
+    """(milestone, day it happened, new status) of every recorded change, oldest first."""
+    names = {f.name for f in MilestoneUpdate._meta.get_fields()}
+    fields = ["milestone_id", "created_at", "new_status"]
+    if "happened_on" in names:
+        fields.append("happened_on")
+    rows = (
+        MilestoneUpdate.objects.filter(milestone_id__in=milestone_ids)
+        .order_by("created_at", "pk")
+        .values_list(*fields)
+    )
+    events = []
+    for row in rows:
+        happened = row[3] if len(row) > 3 and row[3] else local_day(row[1])
+        events.append((row[0], happened, row[2]))
+    # When a fact happened orders the line; filing order breaks ties (the sort is stable).
+    events.sort(key=lambda event: event[1])
+    return events
+
+
+def _lanes(spans: list[tuple[int, int]]) -> list[int]:
+    """A lane for each (first, last) month span so that spans in one lane do not overlap."""
+    ends: list[int] = []
+    lanes = []
+    for first, last in spans:
+        for lane, end in enumerate(ends):
+            if end < first:
+                ends[lane] = last
+                lanes.append(lane)
+                break
+        else:
+            if len(ends) < MAX_LANES:
+                ends.append(last)
+                lanes.append(len(ends) - 1)
+            else:
+                lane = min(range(len(ends)), key=ends.__getitem__)
+                ends[lane] = max(ends[lane], last)
+                lanes.append(lane)
+    return lanes
+
+
+def plan_charts(plan, commitments: list[Commitment], today: datetime.date | None = None) -> dict:
+    """The compact Gantt and the progress line of a plan, from two queries whatever its size."""
+    today = today or timezone.localdate()
+    milestones = plan_milestones(commitments)
+    if not milestones:
+        return {}
+    events = status_history([row[0] for row in milestones])
+    first, last = plan_period(plan)
+    first, last = clamp_range(
+        first,
+        last,
+        [d for row in milestones for d in (row[3], row[4])]
+        + [day for _pk, day, _status in events if day <= today],
+    )
+    return {
+        "gantt": _gantt(plan, commitments, milestones, first, last, today),
+        "progress": _progress_line(plan, milestones, events, first, last, today),
+    }
+
+
+def _gantt(plan, commitments, milestones, first, last, today) -> Chart:
+    label_right = 200
+    axis = TimeAxis(first, last, label_right + 6, WIDTH - 6)
+    this_month = month_index(today)
+    by_commitment: dict[int, list[tuple]] = defaultdict(list)
+    for row in milestones:
+        by_commitment[row[1]].append(row)
+    rows = []
+    y = 28
+    shown = commitments[:GANTT_MAX_ROWS]
+    for position, commitment in enumerate(shown, start=1):
+        own = by_commitment.get(commitment.pk, [])
+        # By start, so that milestones one after another share a lane.
+        dated = sorted((r for r in own if r[3] or r[4]), key=lambda r: (r[3] or r[4], r[2]))
+        spans = [(month_index(r[3] or r[4]), month_index(r[4] or r[3])) for r in dated]
+        lanes = _lanes(spans)
+        height = max(18, (max(lanes, default=0) + 1) * 8 + 6)
+        bars = []
+        # Its number in the plan; without one, its place on the chart.
+        prefix = commitment.number or position
+        for r, lane in zip(dated, lanes, strict=True):
+            x1, x2 = axis.start_of(r[3] or r[4]), axis.end_of(r[4] or r[3])
+            overdue = (
+                r[4] is not None
+                and month_index(r[4]) < this_month
+                and r[5] != MilestoneStatus.FINISHED
+            )
+            style = status_style(r[5])
+            # Whole units: a month is several units wide, and 300 bars stay small.
+            bars.append(
+                GanttBar(
+                    x=str(round(x1)),
+                    y=str(y + 3 + lane * 8),
+                    width=str(max(round(x2) - round(x1), 2)),
+                    pattern=r[5],
+                    name=f"{prefix}.{r[2]} {style.label}",
+                    overdue=overdue,
+                )
+            )
+        starts = [r[3] for r in own if r[3]]
+        ends = [r[4] for r in own if r[4]]
+        rows.append(
+            GanttRow(
+                commitment=commitment,
+                label=clip(f"{prefix}. {commitment.shown('title').text}", LABEL_CHARS),
+                label_y=num(y + 12),
+                line_y=num(y + height),
+                bars=bars,
+                start=short_date(min(starts)) if starts else "—",
+                end=short_date(max(ends)) if ends else "—",
+                total=len(own),
+                finished=sum(1 for r in own if r[5] == MilestoneStatus.FINISHED),
+                overdue=sum(
+                    1
+                    for r in own
+                    if r[4] and month_index(r[4]) < this_month and r[5] != MilestoneStatus.FINISHED
+                ),
+            )
+        )
+        y += height
+    description = " ".join(
+        [
+            ngettext(
+                "%(count)s commitment with %(milestones)s milestones between %(start)s and %(end)s.",
+                "%(count)s commitments with %(milestones)s milestones between %(start)s and %(end)s.",
+                len(commitments),
+            )
+            % {
+                "count": len(commitments),
+                "milestones": len(milestones),
+                "start": month_label(first),
+                "end": month_label(last),
+            },
+            _("Each row is a commitment; each bar a milestone from its planned start to its end."),
+            status_sentence(Counter(row[5] for row in milestones)),
+            _("The table after the chart gives the same data."),
+        ]
+    )
+    return Chart(
+        id=f"gantt-{plan.pk}",
+        title=_("Milestones of every commitment over the plan's period"),
+        description=description,
+        height=num(y + 6),
+        ticks=axis.ticks(),
+        today=today_line(axis, today),
+        statuses=status_styles(),
+        extra={
+            "rows": rows,
+            "label_right": num(label_right),
+            "axis_bottom": num(y),
+            "hidden": len(commitments) - len(shown),
+            "total_commitments": len(commitments),
+        },
+    )
+
+
+@dataclass
+class ProgressPoint:
+    month: str
+    planned: int
+    finished: int | None
+
+
+def _progress_line(plan, milestones, events, first, last, today) -> Chart:
+    left, right, top, bottom = 44, WIDTH - 10, 34, 214
+    axis = TimeAxis(first, last, left, right)
+    total = len(milestones)
+    ends = defaultdict(int)
+    undated = 0
+    for row in milestones:
+        if row[4]:
+            ends[min(max(month_index(row[4]), axis.first), axis.last)] += 1
+        else:
+            undated += 1
+    current = {row[0]: row[5] for row in milestones}
+    this_month = month_index(today)
+    state: dict[int, str] = {}
+    finished = 0
+    planned = 0
+    position = 0
+    points: list[ProgressPoint] = []
+    planned_xy = [f"{num(left)},{num(bottom)}"]
+    done_xy = [f"{num(left)},{num(bottom)}"]
+
+    def y_of(count: int) -> float:
+        return bottom - (bottom - top) * count / max(total, 1)
+
+    for index in range(axis.first, axis.last + 1):
+        planned += ends.get(index, 0)
+        while position < len(events) and month_index(events[position][1]) <= index:
+            pk, _day, status = events[position]
+            was = state.get(pk) == MilestoneStatus.FINISHED
+            now = status == MilestoneStatus.FINISHED
+            finished += int(now) - int(was)
+            state[pk] = status
+            position += 1
+        x = num(axis.at(index + 1))
+        planned_xy.append(f"{x},{num(y_of(planned))}")
+        reached = index <= this_month
+        if reached:
+            done_xy.append(f"{x},{num(y_of(finished))}")
+        points.append(
+            ProgressPoint(month_label(month_of(index)), planned, finished if reached else None)
+        )
+    recorded = sum(
+        1
+        for pk, status in current.items()
+        if status == MilestoneStatus.FINISHED and state.get(pk) == MilestoneStatus.FINISHED
+    )
+    unrecorded = sum(1 for s in current.values() if s == MilestoneStatus.FINISHED) - recorded
+    # A long plan shows every month on the line and every third in the table, plus the last.
+    step = 1 if len(points) <= 36 else 3
+    table = [p for i, p in enumerate(points) if i % step == 0 or i == len(points) - 1]
+    reached = [p for p in points if p.finished is not None]
+    now = reached[-1] if reached else None
+    y_ticks = sorted({0, total // 2, total})
+    if now:
+        summary = ngettext(
+            "Of %(total)s milestone, %(planned)s should have finished by %(month)s and "
+            "%(finished)s had, by the recorded history.",
+            "Of %(total)s milestones, %(planned)s should have finished by %(month)s and "
+            "%(finished)s had, by the recorded history.",
+            total,
+        ) % {"total": total, "planned": now.planned, "finished": now.finished, "month": now.month}
+    else:
+        summary = ngettext(
+            "%(total)s milestone; the plan's period has not started.",
+            "%(total)s milestones; the plan's period has not started.",
+            total,
+        ) % {"total": total}
+    parts = [summary]
+    if unrecorded:
+        parts.append(
+            ngettext(
+                "%(count)s finished milestone has no recorded date and is not on the line.",
+                "%(count)s finished milestones have no recorded date and are not on the line.",
+                unrecorded,
+            )
+            % {"count": unrecorded}
+        )
+    if undated:
+        parts.append(
+            ngettext(
+                "%(count)s milestone has no end date and is not on the planned line.",
+                "%(count)s milestones have no end date and are not on the planned line.",
+                undated,
+            )
+            % {"count": undated}
+        )
+    parts.append(_("The table after the chart gives the same data."))
+    return Chart(
+        id=f"progress-{plan.pk}",
+        title=_("Finished milestones over time, against the plan"),
+        description=" ".join(parts),
+        height=num(bottom + 26),
+        ticks=axis.ticks(),
+        today=today_line(axis, today),
+        extra={
+            "planned": " ".join(planned_xy),
+            "last_point": done_xy[-1].split(",") if len(done_xy) > 1 else None,
+            "finished": " ".join(done_xy),
+            "table": table,
+            "notes": parts[1:-1],
+            "top": num(top),
+            "bottom": num(bottom),
+            "left": num(left),
+            "right": num(right),
+            "y_ticks": [(num(y_of(count)), count) for count in y_ticks],
+            "tick_bottom": num(bottom + 16),
+        },
+    )
+
+
+# Everyone's milestones by status, and plans on one axis ----------------------------------------
+
+
+@dataclass
+class Segment:
+    style: StatusStyle
+    count: int
+    percent: int
+    x: str
+    width: str
+    legend_x: str
+    legend_y: str
+    swatch_y: str
+    text_x: str
+
+
+def status_distribution(counts: dict[str, int], overdue: int, chart_id: str) -> Chart | None:
+    """Every status as one stacked bar with numbers, and the overdue ones on the same scale."""
+    total = sum(counts.get(style.code, 0) for style in status_styles())
+    if not total:
+        return None
+    left, right = 8, WIDTH - 8
+    scale = (right - left) / total
+    segments = []
+    x = left
+    for position, style in enumerate(status_styles()):
+        count = counts.get(style.code, 0)
+        width = count * scale
+        segments.append(
+            Segment(
+                style=style,
+                count=count,
+                percent=round(100 * count / total),
+                x=num(x),
+                width=num(width),
+                legend_x=num(left + (position % 3) * 210),
+                legend_y=num(68 + (position // 3) * 22),
+                swatch_y=num(58 + (position // 3) * 22),
+                text_x=num(left + (position % 3) * 210 + 18),
+            )
+        )
+        x += width
+    legend_rows = (len(segments) + 2) // 3
+    overdue_y = 68 + legend_rows * 22
+    description = " ".join(
+        [
+            ngettext("%(count)s milestone.", "%(count)s milestones.", total) % {"count": total},
+            status_sentence(counts),
+            ngettext(
+                "%(count)s is overdue: its end month has passed and it is not finished.",
+                "%(count)s are overdue: their end month has passed and they are not finished.",
+                overdue,
+            )
+            % {"count": overdue},
+        ]
+    )
+    return Chart(
+        id=chart_id,
+        title=_("Milestones by status"),
+        description=description,
+        height=num(overdue_y + 40),
+        statuses=status_styles(),
+        extra={
+            "segments": segments,
+            "total": total,
+            "overdue": overdue,
+            "overdue_percent": round(100 * overdue / total),
+            "overdue_width": num(max(overdue * scale, 0)),
+            "overdue_bar_y": num(overdue_y),
+            "overdue_label_y": num(overdue_y + 32),
+            "left": num(left),
+            "scale_width": num(right - left),
+        },
+    )
+
+
+def status_counts(milestones) -> tuple[dict[str, int], int]:
+    """Milestones of a QuerySet by status, and how many are overdue: one aggregate query."""
+    found = milestones.aggregate(
+        overdue=Count("pk", filter=overdue_milestones_q(), distinct=True),
+        **{
+            code: Count("pk", filter=Q(status=code), distinct=True)
+            for code in MilestoneStatus.values
+        },
+    )
+    overdue = found.pop("overdue")
+    return found, overdue
+
+
+@dataclass
+class PeriodRow:
+    plan: object
+    label: str
+    label_y: str
+    bar_y: str
+    x: str
+    width: str
+    done_width: str
+    period: str
+    progress: str
+
+
+def plan_periods(plans: list, chart_id: str, today: datetime.date | None = None) -> Chart | None:
+    """Each plan's period on one time axis, with the share of its milestones finished."""
+    from commitments.templatetags.commitment_tags import progress_of
+
+    today = today or timezone.localdate()
+    plans = list(plans)
+    if not plans:
+        return None
+    shown = plans[:PERIODS_MAX_ROWS]
+    periods = [plan_period(plan) for plan in shown]
+    first = min(start for start, _end in periods)
+    last = max(end for _start, end in periods)
+    first, last = clamp_range(
+        first, last, [today] if month_index(today) <= month_index(last) + 12 else []
+    )
+    label_right = 220
+    axis = TimeAxis(first, last, label_right + 6, WIDTH - 6)
+    rows = []
+    y = 28
+    for plan, (start, end) in zip(shown, periods, strict=True):
+        progress = progress_of(plan)
+        x1, x2 = axis.start_of(start), axis.end_of(end)
+        rows.append(
+            PeriodRow(
+                plan=plan,
+                label=clip(plan.shown("title").text, LABEL_CHARS + 4),
+                label_y=num(y + 15),
+                bar_y=num(y + 4),
+                x=num(x1),
+                width=num(max(x2 - x1, 2)),
+                done_width=num(
+                    (x2 - x1) * progress.finished / progress.total if progress.total else 0
+                ),
+                period=f"{month_label(start)} – {month_label(end)}",
+                progress=progress.text,
+            )
+        )
+        y += 26
+    description = " ".join(
+        [
+            ngettext(
+                "%(count)s action plan between %(start)s and %(end)s.",
+                "%(count)s action plans between %(start)s and %(end)s.",
+                len(plans),
+            )
+            % {"count": len(plans), "start": month_label(first), "end": month_label(last)},
+            _("Each bar is a plan's period; its dark part is the share of milestones finished."),
+            _("The table after the chart gives the same data."),
+        ]
+    )
+    return Chart(
+        id=chart_id,
+        title=_("Action plans over time"),
+        description=description,
+        height=num(y + 6),
+        ticks=axis.ticks(),
+        today=today_line(axis, today),
+        extra={
+            "rows": rows,
+            "axis_bottom": num(y),
+            "hidden": len(plans) - len(shown),
+            "today_off": _today_off(axis, today),
+        },
+    )
+
+
+# An institution beside the others --------------------------------------------------------------
+
+
+def counts_by_institution() -> dict[int, dict[str, int]]:
+    """Every institution's milestones of published commitments by status, and overdue: one query."""
+    rows = (
+        Milestone.objects.filter(
+            commitment__in=Commitment.objects.published(),
+            commitment__institution_roles__institution__isnull=False,
+        )
+        .values("commitment__institution_roles__institution")
+        .annotate(
+            overdue=Count("pk", filter=overdue_milestones_q(), distinct=True),
+            **{
+                code: Count("pk", filter=Q(status=code), distinct=True)
+                for code in MilestoneStatus.values
+            },
+        )
+        .order_by()
+    )
+    return {row.pop("commitment__institution_roles__institution"): row for row in rows}
+
+
+@dataclass
+class ComparisonRow:
+    label: str
+    symbol: str
+    pattern: str  # the id of its fill: a status code, or "overdue"
+    own: int
+    median: float
+    median_text: str
+    label_y: str
+    own_y: str
+    own_width: str
+    own_text_x: str
+    own_text_y: str
+    median_y: str
+    median_width: str
+    median_text_x: str
+    median_text_y: str
+
+
+def institution_comparison(institution, chart_id: str) -> Chart | None:
+    """Its milestones by status and overdue, beside the median of the other institutions."""
+    counts = counts_by_institution()
+    own = counts.get(institution.pk)
+    if not own:
+        return None
+    others = [row for pk, row in counts.items() if pk != institution.pk]
+    keys = [(style.code, style.label, style.symbol, style.code) for style in status_styles()]
+    keys.append(("overdue", str(_("Overdue")), "⚠", "overdue"))
+    medians = {
+        code: statistics.median(row.get(code, 0) for row in others) if others else 0
+        for code, *_rest in keys
+    }
+    largest = max([own.get(code, 0) for code, *_rest in keys] + list(medians.values()) + [1])
+    left, right = 170, WIDTH - 60
+    scale = (right - left) / largest
+    rows = []
+    y = 30
+    for code, label, symbol, pattern in keys:
+        mine, median = own.get(code, 0), medians[code]
+        rows.append(
+            ComparisonRow(
+                label=label,
+                symbol=symbol,
+                pattern=pattern,
+                own=mine,
+                median=median,
+                median_text=(
+                    formats.number_format(median, decimal_pos=0 if median == int(median) else 1)
+                    if others
+                    else "—"
+                ),
+                label_y=num(y + 15),
+                own_y=num(y + 2),
+                own_width=num(mine * scale),
+                own_text_x=num(left + mine * scale + 4),
+                own_text_y=num(y + 12),
+                median_y=num(y + 15),
+                median_width=num(median * scale),
+                median_text_x=num(left + median * scale + 4),
+                median_text_y=num(y + 25),
+            )
+        )
+        y += 34
+    description = " ".join(
+        [
+            status_sentence(own),
+            ngettext("%(count)s overdue.", "%(count)s overdue.", own.get("overdue", 0))
+            % {"count": own.get("overdue", 0)},
+            (
+                ngettext(
+                    "Compared with the median of %(count)s other institution.",
+                    "Compared with the median of %(count)s other institutions.",
+                    len(others),
+                )
+                % {"count": len(others)}
+                if others
+                else _("No other institution has milestones to compare with.")
+            ),
+            _("The table after the chart gives the same data."),
+        ]
+    )
+    return Chart(
+        id=chart_id,
+        title=_("Its milestones by status, beside the other institutions' median"),
+        description=description,
+        height=num(y + 8),
+        statuses=status_styles(),
+        extra={
+            "rows": rows,
+            "left": num(left),
+            "others": len(others),
+            "label_x": num(left - 8),
+        },
+    )

@@ -1,0 +1,70 @@
+"""Charts drawn by the server (inline SVG plus the same data as a table), one tag per page.
+
+Each tag reads what its page already loaded and adds at most a fixed number of aggregate
+queries, whatever the number of milestones.
+"""
+
+from __future__ import annotations
+
+from django import template
+
+from commitments import charts
+from commitments.models import Commitment, Milestone
+
+register = template.Library()
+
+
+@register.inclusion_tag("charts/maybe.html")
+def commitment_timeline_chart(commitment, milestones, updates) -> dict:
+    """A commitment's milestones on a time axis, from the milestones and history the page loaded."""
+    return {
+        "chart": charts.commitment_timeline(commitment, milestones, updates),
+        "template": "charts/timeline.html",
+    }
+
+
+@register.inclusion_tag("charts/plan.html")
+def plan_charts(plan, commitments) -> dict:
+    """A plan's compact Gantt and its progress line (two queries)."""
+    return {"plan": plan, **charts.plan_charts(plan, list(commitments))}
+
+
+@register.inclusion_tag("charts/maybe.html")
+def status_chart(statuses, overdue, chart_id: str = "status-chart") -> dict:
+    """The home page's status counts (already aggregated by its view) as one bar."""
+    counts = {item["status"]: item["count"] for item in statuses}
+    return {
+        "chart": charts.status_distribution(counts, overdue, chart_id),
+        "template": "charts/status.html",
+    }
+
+
+@register.inclusion_tag("charts/maybe.html")
+def plan_periods_chart(*plan_lists, chart_id: str = "plans-chart") -> dict:
+    """Plans on one time axis, from the lists the page already loaded."""
+    plans = [plan for plans in plan_lists for plan in plans]
+    return {"chart": charts.plan_periods(plans, chart_id), "template": "charts/periods.html"}
+
+
+@register.inclusion_tag("charts/member.html")
+def member_charts(member, plans) -> dict:
+    """A member's milestones by status (one aggregate query) and its plans on one axis."""
+    plans = list(plans)
+    published = [plan.pk for plan in plans if plan.is_published]
+    milestones = Milestone.objects.filter(
+        commitment__in=Commitment.objects.published().filter(action_plans__in=published)
+    )
+    counts, overdue = charts.status_counts(milestones) if published else ({}, 0)
+    return {
+        "status": charts.status_distribution(counts, overdue, f"status-member-{member.pk}"),
+        "periods": charts.plan_periods(plans, f"plans-member-{member.pk}"),
+    }
+
+
+@register.inclusion_tag("charts/maybe.html")
+def institution_chart(institution) -> dict:
+    """An institution's milestones by status beside the other institutions' median (one query)."""
+    return {
+        "chart": charts.institution_comparison(institution, f"institution-{institution.pk}"),
+        "template": "charts/comparison.html",
+    }

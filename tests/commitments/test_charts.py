@@ -1,0 +1,468 @@
+"""Charts drawn by the server: inline SVG that parses, names what it draws, matches its table,
+follows every status change at once, and stays small and cheap whatever the data."""
+
+from __future__ import annotations
+
+import datetime
+import re
+import time
+import xml.etree.ElementTree as ET
+from html import unescape
+
+import pytest
+from django.db import connection
+from django.template.loader import render_to_string
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from commitments import charts
+from commitments.models import MilestoneStatus, MilestoneUpdate
+from commitments.services import change_milestone_status
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def chart_svgs(html: str) -> dict[str, ET.Element]:
+    """Every chart's SVG on a page, parsed as XML, by the id of the chart around it."""
+    found = {}
+    for chart_id, svg in re.findall(
+        r'<div class="chart" id="([^"]+)">.*?(<svg class="chart-svg".*?</svg>)', html, re.S
+    ):
+        found[chart_id] = ET.fromstring(svg)
+    return found
+
+
+def chart_table(html: str, chart_id: str) -> list[list[str]]:
+    """The rows of the table behind a chart's "Show as table", as lists of cell texts."""
+    start = html.index(f'<div class="chart" id="{chart_id}">')
+    table = html[html.index("<table>", start) : html.index("</table>", start) + len("</table>")]
+    rows = []
+    for row in re.findall(r"<tr>(.*?)</tr>", table, re.S):
+        cells = re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)
+        rows.append([unescape(" ".join(re.sub(r"<[^>]+>", " ", cell).split())) for cell in cells])
+    return rows
+
+
+def texts(svg: ET.Element) -> list[str]:
+    """Every text line of an SVG as a reader would see it."""
+    return [" ".join("".join(t.itertext()).split()) for t in svg.iter(f"{SVG}text")]
+
+
+def queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(captured)
+
+
+def finish(milestone, secretariat, when: datetime.datetime) -> None:
+    """Finish a milestone through the service, then date its history entry (a past fact)."""
+    change_milestone_status(
+        milestone=milestone, new_status=MilestoneStatus.FINISHED, by=secretariat, note="Done."
+    )
+    MilestoneUpdate.objects.filter(milestone=milestone).update(created_at=when)
+
+
+def aware(year: int, month: int, day: int = 15) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime(year, month, day, 12))
+
+
+# The commitment's timeline --------------------------------------------------------------------
+
+
+def test_the_commitment_timeline_parses_and_names_every_milestone(client):
+    commitment = f.make_commitment(milestones=0, ogp_id="MXMEX0001")
+    titles = ["Diagnóstico de apertura", "Mesas con sociedad civil & academia", "Informe final"]
+    for number, title in enumerate(titles, start=1):
+        f.make_milestone(commitment, number=number, title=title)
+
+    html = client.get(commitment.get_absolute_url()).content.decode()
+
+    svg = chart_svgs(html)[f"timeline-{commitment.pk}"]
+    assert svg.get("role") == "img"
+    title, desc = svg.find(f"{SVG}title"), svg.find(f"{SVG}desc")
+    assert svg.get("aria-labelledby") == title.get("id")
+    assert svg.get("aria-describedby") == desc.get("id")
+    assert title.text == "Timeline of the milestones"
+    assert desc.text.startswith("3 milestones planned between Feb 2022 and")
+    lines = texts(svg)
+    for number, title_text in enumerate(titles, start=1):
+        assert f"{number}. {title_text}" in lines
+    assert sum(1 for line in lines if line.startswith("○ Not started")) == 3
+    table = chart_table(html, f"timeline-{commitment.pk}")
+    assert [row[1] for row in table[1:]] == titles
+    assert "Show as table" in html
+
+
+def test_the_timeline_says_how_early_or_late_each_milestone_was_finished(client, secretariat):
+    commitment = f.make_commitment(ogp_id="MXMEX0002")
+    late = f.make_milestone(commitment, number=1, title="Late", end=datetime.date(2022, 4, 1))
+    on_time = f.make_milestone(commitment, number=2, title="On time", end=datetime.date(2022, 4, 1))
+    early = f.make_milestone(commitment, number=3, title="Early", end=datetime.date(2022, 4, 1))
+    f.make_milestone(commitment, number=4, title="Forgotten", end=datetime.date(2022, 4, 1))
+    finish(late, secretariat, aware(2022, 7))
+    finish(on_time, secretariat, aware(2022, 4))
+    finish(early, secretariat, aware(2022, 3))
+
+    html = client.get(commitment.get_absolute_url()).content.decode()
+
+    lines = texts(chart_svgs(html)[f"timeline-{commitment.pk}"])
+    assert "✓ Finished · 3 months late" in lines
+    assert "✓ Finished · on time" in lines
+    assert "✓ Finished · 1 month early" in lines
+    months = charts.month_index(timezone.localdate()) - charts.month_index(
+        datetime.date(2022, 4, 1)
+    )
+    assert f"○ Not started · overdue by {months} months" in lines
+    table = chart_table(html, f"timeline-{commitment.pk}")
+    assert table[1][5:] == ["07/2022", "3 months late"]
+    assert table[2][5:] == ["04/2022", "on time"]
+    assert table[3][5:] == ["03/2022", "1 month early"]
+    assert table[4][5:] == ["—", f"overdue by {months} months"]
+
+
+def test_the_finishing_date_is_when_it_happened_when_the_history_records_it():
+    update = MilestoneUpdate(
+        pk=1, milestone_id=7, created_at=aware(2022, 9), new_status=MilestoneStatus.FINISHED
+    )
+    assert charts.finishing_dates([update]) == {7: datetime.date(2022, 9, 15)}
+    update.happened_on = datetime.date(2022, 5, 2)  # the optional fact date, when the model has it
+    assert charts.finishing_dates([update]) == {7: datetime.date(2022, 5, 2)}
+
+
+def test_a_commitment_without_milestones_draws_no_chart(client):
+    commitment = f.make_commitment(ogp_id="MXMEX0003")
+    html = client.get(commitment.get_absolute_url()).content.decode()
+    assert 'class="chart"' not in html
+    assert "No milestones yet" in html
+
+
+def test_timeline_dates_follow_the_page_language(client):
+    commitment = f.make_commitment(ogp_id="MXMEX0004", start=datetime.date(2022, 1, 1))
+    f.make_milestone(
+        commitment, start=datetime.date(2022, 1, 1), end=datetime.date(2022, 3, 1), title="Uno"
+    )
+    english = client.get(f"/en/commitments/{commitment.key}/").content.decode()
+    spanish = client.get(f"/es/commitments/{commitment.key}/").content.decode()
+    assert "Jan 2022" in " ".join(texts(chart_svgs(english)[f"timeline-{commitment.pk}"]))
+    assert "Ene 2022" in " ".join(texts(chart_svgs(spanish)[f"timeline-{commitment.pk}"]))
+
+
+# The plan's charts ----------------------------------------------------------------------------
+
+
+def running_plan():
+    """A plan whose period covers today, with one commitment of three milestones due by now."""
+    today = timezone.localdate()
+    plan = f.make_plan(start_year=today.year - 1, end_year=today.year + 1)
+    commitment = f.make_commitment(plan, ogp_id="MXMEX0010", start=None, end=None)
+    last_month = charts.month_of(charts.month_index(today) - 1)
+    for number in (1, 2, 3):
+        f.make_milestone(
+            commitment,
+            number=number,
+            start=datetime.date(today.year - 1, 1, 1),
+            end=last_month,
+        )
+    return plan, commitment
+
+
+def this_month_row(html: str, chart_id: str) -> list[str]:
+    label = charts.month_label(timezone.localdate())
+    return next(row for row in chart_table(html, chart_id) if row[0] == label)
+
+
+def test_a_status_change_shows_on_the_timeline_and_the_plans_progress_line_at_once(
+    client, secretariat
+):
+    plan, commitment = running_plan()
+    progress_id = f"progress-{plan.pk}"
+    before = client.get(plan.get_absolute_url()).content.decode()
+    assert this_month_row(before, progress_id) == [
+        charts.month_label(timezone.localdate()),
+        "3",
+        "0",
+    ]
+
+    change_milestone_status(
+        milestone=commitment.milestones.get(number=2),
+        new_status=MilestoneStatus.FINISHED,
+        by=secretariat,
+        note="Published the study.",
+    )
+
+    plan_page = client.get(plan.get_absolute_url()).content.decode()
+    assert this_month_row(plan_page, progress_id)[1:] == ["3", "1"]
+    assert "2 should have finished by" not in plan_page
+    desc = chart_svgs(plan_page)[progress_id].find(f"{SVG}desc").text
+    assert "3 should have finished by" in desc and "and 1 had" in desc
+    gantt = chart_svgs(plan_page)[f"gantt-{plan.pk}"]
+    assert [t.text for t in gantt.iter(f"{SVG}title")][1:] == [
+        "1.1 Not started, overdue",
+        "1.2 Finished",
+        "1.3 Not started, overdue",
+    ]
+    timeline = texts(
+        chart_svgs(client.get(commitment.get_absolute_url()).content.decode())[
+            f"timeline-{commitment.pk}"
+        ]
+    )
+    assert "✓ Finished · 1 month late" in timeline
+
+
+def test_the_progress_line_counts_a_reopened_milestone_only_while_it_was_finished(secretariat):
+    plan = f.make_plan(start_year=2022, end_year=2022)
+    commitment = f.make_commitment(plan)
+    milestone = f.make_milestone(commitment, end=datetime.date(2022, 3, 1))
+    for status, when in (("finished", aware(2022, 2)), ("in_progress", aware(2022, 5))):
+        change_milestone_status(milestone=milestone, new_status=status, by=secretariat, note="x")
+        MilestoneUpdate.objects.filter(milestone=milestone, new_status=status).update(
+            created_at=when
+        )
+    progress = charts.plan_charts(plan, [commitment], today=datetime.date(2022, 12, 1))["progress"]
+    finished = [point.finished for point in progress.extra["table"]]
+    planned = [point.planned for point in progress.extra["table"]]
+    assert finished == [0, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0]
+    assert planned == [0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1]
+
+
+def test_finished_milestones_without_a_recorded_date_are_said_to_be_off_the_line(client):
+    plan = f.make_plan()
+    f.make_commitment(plan, milestones=2, statuses=("finished", "finished"))
+    html = client.get(plan.get_absolute_url()).content.decode()
+    assert "2 finished milestones have no recorded date and are not on the line." in html
+
+
+def test_the_gantt_names_every_milestone_and_its_table_has_the_same_numbers(client):
+    plan = f.make_plan()
+    first = f.make_commitment(plan, milestones=3, statuses=("finished", "stuck"), number=1)
+    second = f.make_commitment(plan, milestones=2, statuses=("in_progress",), number=2)
+    f.make_commitment(plan, published=False, milestones=4, number=3)  # a draft: not drawn
+
+    html = client.get(plan.get_absolute_url()).content.decode()
+
+    gantt = chart_svgs(html)[f"gantt-{plan.pk}"]
+    names = [t.text for t in gantt.iter(f"{SVG}title")][1:]
+    assert names == [
+        "1.1 Finished",
+        "1.2 Stuck, overdue",
+        "1.3 Not started, overdue",
+        "2.1 In progress, overdue",
+        "2.2 Not started, overdue",
+    ]
+    table = chart_table(html, f"gantt-{plan.pk}")
+    assert table[1] == [first.title, "02/2022", "04/2022", "3", "1", "2"]
+    assert table[2] == [second.title, "02/2022", "04/2022", "2", "0", "2"]
+    assert len(table) == 3
+
+
+def test_a_plan_of_65_commitments_and_300_milestones_draws_under_60_kb(client):
+    plan = f.make_plan(start_year=2021, end_year=2023)
+    statuses = MilestoneStatus.values
+    count = 0
+    for number in range(1, 66):
+        commitment = f.make_commitment(plan, number=number, title=f"Compromiso {number} " * 8)
+        for m in range(1, 5 if number > 40 else 6):
+            start = datetime.date(2021 + (number + m) % 3, 1 + (m * 2) % 12, 1)
+            f.make_milestone(
+                commitment,
+                number=m,
+                start=start,
+                end=start.replace(month=min(start.month + 3, 12)),
+                status=statuses[(number + m) % len(statuses)],
+            )
+            count += 1
+    assert count == 300
+
+    started = time.perf_counter()
+    html = client.get(plan.get_absolute_url()).content.decode()
+    elapsed = time.perf_counter() - started
+
+    svgs = re.findall(r'<svg class="chart-svg".*?</svg>', html, re.S)
+    size = sum(len(svg.encode()) for svg in svgs)
+    assert size < 60_000, size
+    commitments = list(plan.commitments.for_listing().order_by("number"))
+    started = time.perf_counter()
+    drawn = charts.plan_charts(plan, commitments)
+    html_of_charts = render_to_string("charts/plan.html", {"plan": plan, **drawn})
+    drawing = time.perf_counter() - started
+    print(
+        f"SVG {size} B, charts with tables {len(html_of_charts.encode())} B, page {len(html.encode())} B, charts drawn in {drawing * 1000:.0f} ms"
+    )
+    assert drawing < 1
+    gantt = chart_svgs(html)[f"gantt-{plan.pk}"]
+    bars = gantt.find(f"{SVG}g[@class='bars']")
+    assert len(bars.findall(f"{SVG}rect")) == 300
+    assert elapsed < 5  # the whole page; the charts themselves are a small part of it
+
+
+def test_a_plan_with_more_commitments_than_the_limit_links_to_the_rest(client, monkeypatch):
+    plan = f.make_plan()
+    for number in range(1, 5):
+        f.make_commitment(plan, milestones=1, number=number)
+    commitments = list(plan.commitments.order_by("number"))
+    gantt = charts.plan_charts(plan, commitments)["gantt"]
+    assert len(gantt.extra["rows"]) == 4 and gantt.extra["hidden"] == 0
+
+    monkeypatch.setattr(charts, "GANTT_MAX_ROWS", 2)
+    html = client.get(plan.get_absolute_url()).content.decode()
+    assert "The chart shows the first 2 of 4 commitments." in html
+    assert f"/en/commitments/?plan={plan.slug}" in html
+    assert len(chart_table(html, f"gantt-{plan.pk}")) == 3
+
+
+# Member, home and institution -----------------------------------------------------------------
+
+
+def status_lines(svg: ET.Element) -> dict[str, str]:
+    return {
+        line.split(": ")[0].split(" ", 1)[1]: line.split(": ")[1]
+        for line in texts(svg)
+        if ": " in line and not line.startswith("⚠")
+    }
+
+
+def test_the_member_status_bar_and_its_table_have_the_same_numbers(client):
+    member = f.make_member(slug="tlalnepantla")
+    plan = f.make_plan(member)
+    f.make_commitment(plan, milestones=4, statuses=("finished", "finished", "stuck"))
+    f.make_commitment(f.make_plan(member, published=False), milestones=5)  # draft plan: left out
+
+    html = client.get(member.get_absolute_url()).content.decode()
+
+    svg = chart_svgs(html)[f"status-member-{member.pk}"]
+    assert status_lines(svg) == {
+        str(label): f"{count} ({percent}%)"
+        for label, count, percent in (
+            (MilestoneStatus.NOT_STARTED.label, 1, 25),
+            (MilestoneStatus.IN_PROGRESS.label, 0, 0),
+            (MilestoneStatus.STUCK.label, 1, 25),
+            (MilestoneStatus.FINISHED.label, 2, 50),
+            (MilestoneStatus.INCOMPLETE.label, 0, 0),
+        )
+        if str(label)
+    }
+    assert "⚠ Overdue: 2 (50%) — end month passed, not finished" in texts(svg)
+    table = chart_table(html, f"status-member-{member.pk}")
+    assert ["Finished", "2", "50%"] in [[row[0].lstrip("✓ "), *row[1:]] for row in table]
+    assert ["Total", "4", "100%"] in table
+    assert ["⚠ Overdue", "2", "50%"] in table
+    periods = chart_table(html, f"plans-member-{member.pk}")
+    assert periods[1] == [plan.title, "Jan 2021 – Dec 2022", "2 of 4 milestones finished"]
+
+
+def test_every_status_of_the_model_is_drawn():
+    codes = [style.code for style in charts.status_styles()]
+    assert codes == MilestoneStatus.values
+    chart = charts.status_distribution(dict.fromkeys(codes, 1), 0, "x")
+    assert [segment.style.code for segment in chart.extra["segments"]] == codes
+    unknown = charts.status_style("not_yet_invented")
+    assert (unknown.symbol, unknown.pattern) == (charts.FALLBACK_SYMBOL, charts.FALLBACK_PATTERN)
+
+
+def test_the_home_page_draws_the_portal_status_and_every_plans_period(client):
+    plan = f.make_plan(title="Plan estatal")
+    f.make_commitment(plan, milestones=2, statuses=("finished",))
+    html = client.get("/en/").content.decode()
+    svgs = chart_svgs(html)
+    assert set(svgs) == {"status-chart", "plans-chart"}
+    assert "⚠ Overdue: 1 (50%) — end month passed, not finished" in texts(svgs["status-chart"])
+    assert "Plan estatal" in texts(svgs["plans-chart"])
+
+
+def test_the_home_page_without_milestones_draws_nothing(client):
+    html = client.get("/en/").content.decode()
+    assert 'class="chart"' not in html
+
+
+def test_an_institution_is_compared_with_the_median_of_the_others(client):
+    mine, other_a, other_b, idle = (f.make_institution() for _ in range(4))
+    f.make_commitment(lead=mine, milestones=3, statuses=("finished", "finished", "stuck"))
+    f.make_commitment(lead=other_a, milestones=1, statuses=("finished",))
+    f.make_commitment(lead=other_b, milestones=4, statuses=("finished",) * 4)
+    f.make_commitment(lead=other_b, milestones=2, published=False)  # a draft: not counted
+
+    html = client.get(mine.get_absolute_url()).content.decode()
+
+    table = {
+        row[0].split(" ", 1)[1]: row[1:] for row in chart_table(html, f"institution-{mine.pk}")[1:]
+    }
+    assert table["Finished"] == ["2", "2.5"]
+    assert table["Stuck"] == ["1", "0"]
+    assert table["Not started"] == ["0", "0"]
+    assert table["Overdue"] == ["1", "0"]
+    svg = chart_svgs(html)[f"institution-{mine.pk}"]
+    assert "Compared with the median of 2 other institutions." in svg.find(f"{SVG}desc").text
+    assert 'class="chart"' not in client.get(idle.get_absolute_url()).content.decode()
+
+
+# Cost -----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("page", ["commitment", "plan", "member", "institution", "home"])
+def test_chart_queries_do_not_grow_with_the_number_of_milestones(client, secretariat, page):
+    def build(milestones: int) -> str:
+        member = f.make_member()
+        lead = f.make_institution()
+        plan = f.make_plan(member)
+        commitment = None
+        for _ in range(3):
+            commitment = f.make_commitment(plan, lead=lead, milestones=milestones)
+            for milestone in commitment.milestones.all()[:2]:
+                finish(milestone, secretariat, aware(2022, 5))
+        return {
+            "commitment": commitment.get_absolute_url(),
+            "plan": plan.get_absolute_url(),
+            "member": member.get_absolute_url(),
+            "institution": lead.get_absolute_url(),
+            "home": "/en/",
+        }[page]
+
+    small = build(3)
+    queries(client, small)  # warm the caches (content types, sessions)
+    few = queries(client, small)
+    many = queries(client, build(30))
+    assert few == many
+
+
+def test_an_institution_alone_is_not_compared_with_nobody(client):
+    alone = f.make_institution()
+    f.make_commitment(lead=alone, milestones=2, statuses=("finished",))
+    html = client.get(alone.get_absolute_url()).content.decode()
+    svg = chart_svgs(html)[f"institution-{alone.pk}"]
+    assert "No other institution has milestones to compare with." in svg.find(f"{SVG}desc").text
+    legend = html.split(f'id="institution-{alone.pk}"')[1].split("</ul>")[0]
+    assert "median" not in legend and "Upper bar" not in legend
+    rows = chart_table(html, f"institution-{alone.pk}")[1:]
+    assert {row[2] for row in rows} == {"—"}
+
+
+def test_milestones_one_after_another_share_a_lane_and_overlapping_ones_stack():
+    assert charts._lanes([(1, 3), (4, 6), (7, 9)]) == [0, 0, 0]
+    assert charts._lanes([(1, 3), (2, 6), (3, 9), (7, 8)]) == [0, 1, 2, 0]
+    many = charts._lanes([(1, 2)] * (charts.MAX_LANES + 3))
+    assert max(many) == charts.MAX_LANES - 1  # bounded: the rest share the lanes
+
+
+def test_a_commitment_with_more_milestones_than_the_limit_draws_the_first_and_says_so(
+    client, monkeypatch
+):
+    commitment = f.make_commitment(ogp_id="MXMEX0005", milestones=5)
+    monkeypatch.setattr(charts, "TIMELINE_MAX_ROWS", 3)
+    html = client.get(commitment.get_absolute_url()).content.decode()
+    svg = chart_svgs(html)[f"timeline-{commitment.pk}"]
+    assert svg.find(f"{SVG}desc").text.startswith(
+        "5 milestones planned between Feb 2022 and Apr 2022."
+    )
+    assert "5 are late or were finished late." in svg.find(f"{SVG}desc").text
+    assert [line for line in texts(svg) if ". Milestone " in line] == [
+        "1. Milestone 1",
+        "2. Milestone 2",
+        "3. Milestone 3",
+    ]
+    assert "4. Milestone 4" not in texts(svg)
+    assert "The chart shows the first 3 of 5 milestones; the list below has them all." in html
+    assert len(chart_table(html, f"timeline-{commitment.pk}")) == 4
