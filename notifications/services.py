@@ -452,7 +452,11 @@ def digest_entries(follower: Follower, *, until: datetime.datetime) -> list[Dige
             DigestEntry(
                 when=update.created_at,
                 heading=translation.gettext("%(commitment)s · Milestone %(number)s: %(title)s")
-                % {"commitment": commitment.key, "number": milestone.number, "title": milestone},
+                % {
+                    "commitment": commitment.key,
+                    "number": milestone.number,
+                    "title": milestone.title,
+                },
                 text=text,
                 note=update.note,
                 note_language=update.language,
@@ -672,7 +676,6 @@ def send_milestone_reminders(*, today: datetime.date | None = None, dry_run: boo
 
 def _report_item(report) -> dict:
     is_inception = isinstance(report, InceptionReport)
-    edit = "reports:edit_inception" if is_inception else "reports:edit_end_of_commitment"
     return {
         "key": f"{report._meta.model_name}:{report.pk}:{report.due_date or '-'}",
         "object": report,
@@ -680,7 +683,7 @@ def _report_item(report) -> dict:
         "title": str(report.action_plan.title if is_inception else report.commitment),
         "type": report._meta.verbose_name,
         "due_date": report.due_date,
-        "edit_url": absolute(reverse(edit, args=[report.pk])),
+        "edit_url": absolute(report.get_workspace_url()),
     }
 
 
