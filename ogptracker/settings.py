@@ -258,7 +258,7 @@ SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 # EMAIL_HOST_PASSWORD, EMAIL_USE_TLS and EMAIL_USE_SSL. With neither, development prints every
 # email to the terminal and production sends through localhost:25.
 SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-CONSOLE_BACKEND = "django.core.mail.backends.console.EmailBackend"
+CONSOLE_BACKEND = "ogptracker.console_email.EmailBackend"
 
 
 def email_mailer(url: str) -> dict:

@@ -90,6 +90,9 @@ def test_signed_in_users_find_the_page_from_the_admin_and_the_workspace(
     client, implementer, evaluator
 ):
     client.force_login(implementer)
-    assert 'href="/en/notifications/"' in client.get("/admin/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert (
+        'href="/en/notifications/"'
+        in client.get("/admin/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    )
     client.force_login(evaluator)
     assert 'href="/en/notifications/"' in client.get("/en/evaluations/").content.decode()
