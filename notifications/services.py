@@ -425,14 +425,17 @@ def digest_entries(follower: Follower, *, until: datetime.datetime) -> list[Dige
     subscriptions = list(follower.subscriptions.confirmed())
     if not subscriptions:
         return []
-    since = follower.last_digest_at or min(sub.confirmed_at for sub in subscriptions)
-    commitments = _followed_commitments(subscriptions)
-    plans = _followed_plans(subscriptions)
+    # Each follow counts from its confirmation or the last digest, whichever is later.
+    new_updates = new_inception = new_end = Q(pk__in=[])
+    for sub in subscriptions:
+        since = max(follower.last_digest_at or sub.confirmed_at, sub.confirmed_at)
+        commitments = _followed_commitments([sub])
+        new_updates |= Q(milestone__commitment__in=commitments, created_at__gt=since)
+        new_inception |= Q(action_plan__in=_followed_plans([sub]), published_at__gt=since)
+        new_end |= Q(commitment__in=commitments, published_at__gt=since)
     entries: list[DigestEntry] = []
     updates = (
-        MilestoneUpdate.objects.filter(
-            milestone__commitment__in=commitments, created_at__gt=since, created_at__lte=until
-        )
+        MilestoneUpdate.objects.filter(new_updates, created_at__lte=until)
         .select_related("milestone__commitment")
         .order_by("created_at", "pk")
     )
@@ -463,9 +466,7 @@ def digest_entries(follower: Follower, *, until: datetime.datetime) -> list[Dige
                 url=absolute(commitment.get_absolute_url()) + "#history-title",
             )
         )
-    inception = InceptionReport.objects.published().filter(
-        action_plan__in=plans, published_at__gt=since, published_at__lte=until
-    )
+    inception = InceptionReport.objects.published().filter(new_inception, published_at__lte=until)
     for report in inception.select_related("action_plan"):
         entries.append(
             DigestEntry(
@@ -475,11 +476,7 @@ def digest_entries(follower: Follower, *, until: datetime.datetime) -> list[Dige
                 url=absolute(report.get_absolute_url()),
             )
         )
-    end_reports = EndOfCommitmentReport.objects.published().filter(
-        Q(commitment__in=commitments) | Q(action_plan__in=plans),
-        published_at__gt=since,
-        published_at__lte=until,
-    )
+    end_reports = EndOfCommitmentReport.objects.published().filter(new_end, published_at__lte=until)
     for report in end_reports.select_related("commitment").distinct():
         entries.append(
             DigestEntry(

@@ -159,3 +159,18 @@ def test_two_followers_two_emails_one_each(secretariat, mailoutbox):
     change(commitment.milestones.first(), secretariat, "in_progress")
     assert services.send_digests() == 2
     assert sorted(m.to[0] for m in mailoutbox) == ["a@example.org", "b@example.org"]
+
+
+def test_a_new_follow_starts_at_its_own_confirmation(secretariat, mailoutbox):
+    first = make_commitment(milestones=1)
+    second = make_commitment(milestones=1)
+    follower = confirmed("ana@example.org", first)
+    Follower.objects.filter(pk=follower.pk).update(
+        last_digest_at=timezone.now() - datetime.timedelta(days=2)
+    )
+    change(second.milestones.get(), secretariat, "stuck")  # before following it
+    confirmed("ana@example.org", second)
+    change(first.milestones.get(), secretariat, "in_progress")
+    assert services.send_digests() == 1
+    body = mailoutbox[0].body
+    assert "Not started → In progress" in body and "Stuck" not in body
