@@ -54,6 +54,7 @@ class CommentAdmin(admin.ModelAdmin):
         "created_at",
         "moderated_at",
         "moderated_by",
+        "follow_requested",
     ]
     fields = readonly_fields[:5] + ["status"] + readonly_fields[5:]
     list_select_related = ["content_type"]
