@@ -30,6 +30,8 @@ class FollowForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         kwargs.setdefault("label_suffix", "")
+        # Its own ids: the comment form on the same page has an email field too.
+        kwargs.setdefault("auto_id", "id_follow_%s")
         super().__init__(*args, **kwargs)
         language = (get_language() or "es")[:2]
         self.fields["language"].initial = language if language in ContentLanguage.values else "es"
