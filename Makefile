@@ -14,7 +14,7 @@ PYTHON ?= $(shell for v in 3.14 3.13 3.12; do \
 .PHONY: help venv run test test-postgres test-sqlite fuzz lint messages check-deploy clean
 
 help:
-	@echo "make run    set up and serve the demo portal at http://127.0.0.1:$(PORT)"
+	@echo "make run    set up and serve the demo portal at http://127.0.0.1:$(PORT), with the email worker"
 	@echo "make test   set up and run the whole suite on PostgreSQL, then on SQLite"
 	@echo "make lint   ruff check and ruff format --check"
 	@echo "make fuzz   a long randomised schemathesis session against the API (FUZZ_SECONDS=300 a run)"
@@ -38,7 +38,8 @@ messages: venv
 run: venv messages
 	DEBUG=$${DEBUG:-1} $(PY) manage.py migrate --no-input
 	DEBUG=$${DEBUG:-1} $(PY) manage.py loaddemo
-	DEBUG=$${DEBUG:-1} $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	# The web server, the task worker (emails print here) and the scheduled notifications.
+	DEBUG=$${DEBUG:-1} PY=$(PY) bash scripts/run.sh $(PORT)
 
 test: venv messages
 	bash scripts/test.sh

@@ -6,19 +6,17 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.contenttypes.models import ContentType
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from commitments.models import Comment
+from commitments.services import moderate_comments
 
 
 def _moderate(modeladmin, request, queryset, status: str, done) -> None:
-    count = queryset.exclude(status=status).update(
-        status=status, moderated_at=timezone.now(), moderated_by=request.user
-    )
+    count = moderate_comments(comments=queryset, status=status, by=request.user)
     modeladmin.message_user(request, done(count) % {"count": count}, messages.SUCCESS)
 
 
@@ -56,6 +54,7 @@ class CommentAdmin(admin.ModelAdmin):
         "created_at",
         "moderated_at",
         "moderated_by",
+        "follow_requested",
     ]
     fields = readonly_fields[:5] + ["status"] + readonly_fields[5:]
     list_select_related = ["content_type"]
@@ -77,8 +76,11 @@ class CommentAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         if change and "status" in form.changed_data:
-            obj.moderated_at = timezone.now()
-            obj.moderated_by = request.user
+            moderate_comments(
+                comments=Comment.objects.filter(pk=obj.pk), status=obj.status, by=request.user
+            )
+            obj.refresh_from_db()
+            return
         super().save_model(request, obj, form, change)
 
     @admin.action(description=_("Approve the selected comments"), permissions=["change"])

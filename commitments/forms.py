@@ -17,9 +17,20 @@ class CommentForm(forms.ModelForm):
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
 
-    def __init__(self, *args, **kwargs) -> None:
+    follow = forms.BooleanField(
+        label=_("Follow this commitment by email"),
+        required=False,
+        help_text=_(
+            "Once your comment is approved, we send you a link to confirm; then you get at most "
+            "one email a day with its news."
+        ),
+    )
+
+    def __init__(self, *args, can_follow: bool = False, **kwargs) -> None:
         kwargs.setdefault("label_suffix", "")  # the labels end in “*” already
         super().__init__(*args, **kwargs)
+        if not can_follow:
+            del self.fields["follow"]
 
     class Meta:
         model = Comment

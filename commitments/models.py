@@ -525,6 +525,11 @@ class Comment(models.Model):
     )
     created_at = models.DateTimeField(_("received"), default=timezone.now, db_index=True)
     moderated_at = models.DateTimeField(_("moderated"), null=True, blank=True)
+    follow_requested = models.BooleanField(
+        _("wants to follow"),
+        default=False,
+        help_text=_("The commenter asked to follow the commitment by email once approved."),
+    )
     moderated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("moderated by"),

@@ -8,9 +8,11 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from commitments.models import EvidenceLink, Milestone, MilestoneStatus, MilestoneUpdate
+from commitments.models import Comment, EvidenceLink, Milestone, MilestoneStatus, MilestoneUpdate
+from commitments.signals import comments_approved
 from ogptracker.text import clean_instance, clean_text
 from plans.roles import is_implementer, is_secretariat
 
@@ -19,6 +21,7 @@ __all__ = [
     "can_update_milestone",
     "change_milestone_status",
     "is_secretariat",
+    "moderate_comments",
     "parse_evidence_lines",
 ]
 
@@ -146,3 +149,27 @@ def change_milestone_status(
     locked.save(update_fields=["status", "updated_at"])
     milestone.status = new_status
     return locked
+
+
+@transaction.atomic
+def moderate_comments(*, comments, status: str, by) -> int:
+    """Approve, reject or mark comments as spam; those newly approved are announced.
+
+    The one path of moderation (the admin's actions and its edit form), so whatever follows an
+    approval (a commenter's follow, for instance) listens to ``comments_approved``.
+    """
+    if status not in Comment.Status.values:
+        raise ValidationError(
+            {"status": _("“%(status)s” is not a comment status.") % {"status": status}}
+        )
+    changing = list(comments.exclude(status=status).select_for_update())
+    if not changing:
+        return 0
+    Comment.objects.filter(pk__in=[c.pk for c in changing]).update(
+        status=status, moderated_at=timezone.now(), moderated_by=by
+    )
+    if status == Comment.Status.APPROVED:
+        for comment in changing:
+            comment.status = status
+        comments_approved.send(sender=Comment, comments=changing)
+    return len(changing)

@@ -254,7 +254,7 @@ def _comment_target(request, label: str, pk: int):
 def comment_create(request, label: str, pk: int):
     """Receive a comment; it waits for the secretariat's approval before it shows."""
     target = _comment_target(request, label, pk)
-    form = CommentForm(request.POST)
+    form = CommentForm(request.POST, can_follow=isinstance(target, Commitment))
     status = 400
     if form.is_valid():
         if form.is_bot:
@@ -271,6 +271,7 @@ def comment_create(request, label: str, pk: int):
             comment = form.save(commit=False)
             comment.target = target
             comment.status = Comment.Status.PENDING
+            comment.follow_requested = bool(form.cleaned_data.get("follow"))
             comment.save()
             messages.success(request, _("Thank you. Your comment will appear once it is approved."))
             return HttpResponseRedirect(target.get_absolute_url() + "#comments")

@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "plans",
     "commitments",
     "reports",
+    "django_tasks_db",
+    "notifications",
     "ogptracker.apps.OgptrackerConfig",
 ]
 
@@ -250,6 +252,67 @@ LOGGING = {
 }
 
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@localhost")
+SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+
+# Email (Django's MAILERS). EMAIL_URL (smtp://user:password@host:587?tls=1, smtps://… for
+# implicit TLS, or console://) wins over EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER,
+# EMAIL_HOST_PASSWORD, EMAIL_USE_TLS and EMAIL_USE_SSL. With neither, development prints every
+# email to the terminal and production sends through localhost:25.
+SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+CONSOLE_BACKEND = "ogptracker.console_email.EmailBackend"
+
+
+def email_mailer(url: str) -> dict:
+    """The default mailer, from EMAIL_URL or the EMAIL_* variables."""
+    if url:
+        from urllib.parse import parse_qs, unquote, urlsplit
+
+        parts = urlsplit(url)
+        if parts.scheme == "console":
+            return {"BACKEND": CONSOLE_BACKEND}
+        if parts.scheme not in {"smtp", "smtps"}:
+            raise ImproperlyConfigured("EMAIL_URL must start with smtp://, smtps:// or console://.")
+        use_ssl = parts.scheme == "smtps"
+        use_tls = not use_ssl and parse_qs(parts.query).get("tls", ["0"])[0] in {"1", "true"}
+        options = {
+            "host": parts.hostname or "localhost",
+            "port": parts.port or (465 if use_ssl else 587 if use_tls else 25),
+            "username": unquote(parts.username or ""),
+            "password": unquote(parts.password or ""),
+            "use_tls": use_tls,
+            "use_ssl": use_ssl,
+        }
+    else:
+        host = os.environ.get("EMAIL_HOST", "")
+        if not host and DEBUG:
+            return {"BACKEND": CONSOLE_BACKEND}
+        options = {
+            "host": host or "localhost",
+            "port": int(os.environ.get("EMAIL_PORT", "25")),
+            "username": os.environ.get("EMAIL_HOST_USER", ""),
+            "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+            "use_tls": env_bool("EMAIL_USE_TLS", False),
+            "use_ssl": env_bool("EMAIL_USE_SSL", False),
+        }
+    options["timeout"] = int(os.environ.get("EMAIL_TIMEOUT", "30"))
+    return {"BACKEND": SMTP_BACKEND, "OPTIONS": options}
+
+
+MAILERS = {"default": email_mailer(os.environ.get("EMAIL_URL", ""))}
+
+# Background work (Django's task framework): an ORM queue in the same database, run by
+# `manage.py db_worker`. Another backend (RQ, Celery…) is a change of TASKS_BACKEND.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+    }
+}
+
+# Follow by email: how long a confirmation link works, and at most FOLLOW_RATE_LIMIT follow
+# requests per address every FOLLOW_RATE_WINDOW seconds.
+FOLLOW_CONFIRM_MAX_AGE = int(os.environ.get("FOLLOW_CONFIRM_MAX_AGE", str(3 * 24 * 3600)))
+FOLLOW_RATE_LIMIT = int(os.environ.get("FOLLOW_RATE_LIMIT", "5"))
+FOLLOW_RATE_WINDOW = int(os.environ.get("FOLLOW_RATE_WINDOW", "600"))
 
 # The cache holds the comment rate limit. Several gunicorn workers must share it, so outside
 # development it lives in files under CACHE_DIR.

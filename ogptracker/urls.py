@@ -41,6 +41,7 @@ urlpatterns += i18n_patterns(
     path("", include("commitments.urls")),
     path("", include("reports.urls")),
     path("", include("ogptracker.data_pages")),
+    path("", include("notifications.urls")),
     prefix_default_language=True,
 )
 

@@ -9,6 +9,12 @@ def _english_by_default(settings):
     settings.LANGUAGE_CODE = "en"
 
 
+@pytest.fixture(autouse=True)
+def _tasks_run_immediately(settings):
+    # Tests run background tasks in-process; tests/notifications exercises the real queue.
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+
 @pytest.fixture
 def secretariat(db):
     return factories.make_secretariat("secretariat")

@@ -46,7 +46,7 @@ def comments_for(context, obj) -> dict:
     return {
         "request": context.get("request"),
         "comments": list(Comment.objects.on(obj).approved()),
-        "form": CommentForm(),
+        "form": CommentForm(can_follow=label == "commitments.commitment"),
         "action": reverse("commitments:comment", kwargs={"label": label, "pk": obj.pk}),
     }
 

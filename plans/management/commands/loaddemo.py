@@ -402,7 +402,11 @@ class Command(BaseCommand):
         for entry in data.USERS:
             user = user_model.objects.filter(username=entry["username"]).first()
             if user is None:
-                user = user_model(username=entry["username"], is_staff=entry["is_staff"])
+                user = user_model(
+                    username=entry["username"],
+                    email=entry.get("email", ""),
+                    is_staff=entry["is_staff"],
+                )
                 # Only a new user gets the demo password; an existing one keeps its own.
                 user.set_password(data.DEMO_PASSWORD)
                 user.save()
@@ -413,6 +417,10 @@ class Command(BaseCommand):
                 self.loader.count("Users", UPDATED)
             else:
                 self.loader.count("Users", UNCHANGED)
+            if not user.email and entry.get("email"):
+                # Reminders need an address; the demo's go to example.org, printed by `make run`.
+                user.email = entry["email"]
+                user.save(update_fields=["email"])
             try:
                 group = Group.objects.get(name=entry["group"])
             except Group.DoesNotExist:
