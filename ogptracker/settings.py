@@ -112,6 +112,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # database, so two checkouts (or two DATABASE_URLs) never share one.
     _name = Path(DATABASES["default"]["NAME"] or BASE_DIR / "db.sqlite3")
     DATABASES["default"]["TEST"] = {"NAME": str(_name.with_name(f".test-{_name.stem}.sqlite3"))}
+    # Concurrent use (gunicorn's workers, threads): readers never block the writer (WAL), every
+    # transaction takes the write lock when it starts rather than failing half-way when it first
+    # writes ("database is locked"), and a writer waits up to SQLITE_TIMEOUT seconds for it.
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": int(os.environ.get("SQLITE_TIMEOUT", "20")),
+        **DATABASES["default"].get("OPTIONS", {}),
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
