@@ -8,7 +8,7 @@ from modeltranslation.admin import (
     TranslationTabularInline,
 )
 
-from ogptracker.versioned_admin import VersionedAdminMixin
+from ogptracker.admin_guards import GuardedAdminMixin
 
 
 class _EitherLanguage:
@@ -21,7 +21,7 @@ class _EitherLanguage:
         return field
 
 
-class BilingualAdmin(VersionedAdminMixin, _EitherLanguage, TranslationAdmin):
+class BilingualAdmin(GuardedAdminMixin, _EitherLanguage, TranslationAdmin):
     """Both language versions side by side; a change form refuses to overwrite a newer save."""
 
 

@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "ogptracker.middleware.RequestLimitsMiddleware",
     "ogptracker.middleware.RefuseControlCharactersMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -168,6 +169,13 @@ LOGIN_REDIRECT_URL = "/"
 # Uploads: evidence files are capped at 10 MB each; the request may carry three of them.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Refused at once (ogptracker.middleware.RequestLimitsMiddleware): a body larger than this (three
+# 10 MB report files and their form fit), a longer query string, a formset of more rows.
+MAX_REQUEST_BYTES = int(os.environ.get("MAX_REQUEST_MB", "32")) * 1024 * 1024
+MAX_QUERY_STRING_LENGTH = 4096
+MAX_FORMSET_FORMS = 300
+# At most this many rows in one admin bulk action; a larger selection is refused with a message.
+MAX_ADMIN_ACTION_ROWS = 500
 
 # Security. Production runs behind a TLS-terminating reverse proxy.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -11,6 +11,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from ogptracker.admin_guards import GuardedAdminMixin
 from plans.roles import is_secretariat
 from reports.forms import ReturnForm
 from reports.models import (
@@ -78,7 +79,7 @@ class EndOfCommitmentTransitionInline(TransitionInline):
     fk_name = "end_of_commitment_report"
 
 
-class ReportAdmin(admin.ModelAdmin):
+class ReportAdmin(GuardedAdminMixin, admin.ModelAdmin):
     """What both report admins share: the workflow buttons, the overdue flag, the version."""
 
     change_form_template = "admin/reports/report_change_form.html"

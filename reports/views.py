@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied
 from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -238,7 +238,18 @@ def _render_conflict(request, report, form, formset):
 
 
 def _formset(data, assessments, cache: dict):
-    return AssessmentFormSet(
+    """The report's assessments, one form each: a post with any other number of forms is a 400."""
+    count = len(assessments)
+    if data is not None:
+        declared = (data.get("assessment-TOTAL_FORMS"), data.get("assessment-INITIAL_FORMS"))
+        if declared != (str(count), str(count)):
+            raise BadRequest(_("The form does not match this report's commitments."))
+    formset_class = type(
+        AssessmentFormSet.__name__,
+        (AssessmentFormSet,),
+        {"max_num": count, "absolute_max": count, "validate_max": True},
+    )
+    return formset_class(
         data, queryset=assessments, prefix="assessment", form_kwargs={"choices_cache": cache}
     )
 

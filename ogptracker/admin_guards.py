@@ -1,6 +1,6 @@
-"""No lost update in the admin: a change form refuses to save over a version saved after it opened.
+"""What keeps the admin safe with several editors: no lost update, no unbounded bulk action.
 
-Every change form carries a hidden ``_version``: a digest of the row as it was when the form was
+No lost update: every change form carries a hidden ``_version``: a digest of the row as it was when the form was
 shown, with its many-to-many links and the rows of its inlines. On save the row is read again,
 locked until the save is committed; if the digest differs, someone else saved in between and
 nothing is written: the form comes back (status 409) with the user's input and a message.
@@ -11,11 +11,16 @@ from __future__ import annotations
 import hashlib
 
 from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.admin import helpers
 from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.forms.models import _get_foreign_key
+from django.http import HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from ogptracker.languages import translatable_fields
 
@@ -66,6 +71,32 @@ def version_of(model_admin, request, obj: models.Model, *, lock: bool = False) -
             continue
         parts.append(_rows(inline.model._base_manager.filter(**{fk.name: obj.pk})))
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:40]
+
+
+class BoundedActionsMixin:
+    """Refuse a bulk action on more than ``MAX_ADMIN_ACTION_ROWS`` rows, before it runs."""
+
+    def response_action(self, request, queryset):
+        if request.POST.get("select_across") == "1":
+            count = self.get_changelist_instance(request).get_queryset(request).count()
+        else:
+            count = len(request.POST.getlist(helpers.ACTION_CHECKBOX_NAME))
+        limit = settings.MAX_ADMIN_ACTION_ROWS
+        if count > limit:
+            self.message_user(
+                request,
+                ngettext(
+                    "An action applies to at most %(limit)d row at a time; %(count)d were "
+                    "selected. Narrow the list with its filters and try again.",
+                    "An action applies to at most %(limit)d rows at a time; %(count)d were "
+                    "selected. Narrow the list with its filters and try again.",
+                    limit,
+                )
+                % {"limit": limit, "count": count},
+                messages.ERROR,
+            )
+            return HttpResponseRedirect(request.get_full_path())
+        return super().response_action(request, queryset)
 
 
 class VersionedAdminMixin:
@@ -129,3 +160,7 @@ def _versioned(form_class: type[forms.ModelForm], model_admin, request) -> type[
             "clean": clean,
         },
     )
+
+
+class GuardedAdminMixin(BoundedActionsMixin, VersionedAdminMixin):
+    """Both guards: the optimistic check on change forms and bounded bulk actions."""
