@@ -115,7 +115,10 @@ class VersionedAdminMixin:
     def get_form(self, request, obj=None, change=False, **kwargs):
         if obj is None:
             return super().get_form(request, obj, change=change, **kwargs)
-        fields = kwargs.pop("fields", flatten_fieldsets(self.get_fieldsets(request, obj)))
+        if "fields" in kwargs:
+            fields = kwargs.pop("fields")
+        else:
+            fields = flatten_fieldsets(self.get_fieldsets(request, obj))
         if fields is not None:
             fields = [name for name in fields if name != VERSION_FIELD]
         form = super().get_form(request, obj, change=change, fields=fields, **kwargs)
