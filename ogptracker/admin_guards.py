@@ -76,7 +76,7 @@ def version_of(model_admin, request, obj: models.Model, *, lock: bool = False) -
 class BoundedActionsMixin:
     """Refuse a bulk action on more than ``MAX_ADMIN_ACTION_ROWS`` rows, before it runs."""
 
-    def response_action(self, request, queryset):
+    def response_action(self, request, queryset, **kwargs):
         if request.POST.get("select_across") == "1":
             count = self.get_changelist_instance(request).get_queryset(request).count()
         else:
@@ -96,7 +96,7 @@ class BoundedActionsMixin:
                 messages.ERROR,
             )
             return HttpResponseRedirect(request.get_full_path())
-        return super().response_action(request, queryset)
+        return super().response_action(request, queryset, **kwargs)
 
 
 class VersionedAdminMixin:
