@@ -27,9 +27,9 @@ from ogptracker.languages import translatable_fields
 VERSION_FIELD = "_version"
 
 CONFLICT_MESSAGE = _(
-    "Someone else saved this %(name)s after you opened it, so your changes were not saved. "
-    "They are kept below: copy what you need, reload the page to see the latest version, and "
-    "make your changes again."
+    "Someone else saved this record (%(name)s) after you opened it, so your changes were not "
+    "saved. They are kept below: copy what you need, reload the page to see the latest "
+    "version, and make your changes again."
 )
 
 
