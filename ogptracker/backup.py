@@ -82,8 +82,9 @@ def create_backup(output: Path) -> dict:
                 "dumpdata",
                 exclude=EXCLUDED,
                 format="xml",  # JSON would round times to the millisecond; XML keeps them
+                # Content types and permissions by name (their ids differ between databases);
+                # every other row keeps its id, so links and URLs stay the same.
                 natural_foreign=True,
-                natural_primary=True,
                 output=str(data),
                 verbosity=0,
             )

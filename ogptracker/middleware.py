@@ -83,7 +83,7 @@ class RequestLimitsMiddleware:
 
     - a body larger than ``MAX_REQUEST_BYTES`` (``Content-Length``): 413;
     - a query string longer than ``MAX_QUERY_STRING_LENGTH``: 400;
-    - a page number of more than nine digits: 400;
+    - a page number of more than nine digits on a page (the API's pagination has its own): 400;
     - a formset declaring more than ``MAX_FORMSET_FORMS`` rows (``…-TOTAL_FORMS``): 400, so no
       request makes the server build thousands of forms.
     """
@@ -105,7 +105,8 @@ class RequestLimitsMiddleware:
         if len(request.META.get("QUERY_STRING", "")) > settings.MAX_QUERY_STRING_LENGTH:
             return _refuse(request, 400, "bad_request", _("The address is too long."))
         page = request.GET.get("page", "")
-        if len(page) > MAX_PAGE_DIGITS:
+        # The API's pagination answers 400 or 404 to any page number itself.
+        if len(page) > MAX_PAGE_DIGITS and not request.path.startswith("/api/"):
             return _refuse(request, 400, "invalid", _("There is no page with this number."))
         try:
             too_many = _too_many_forms(request)
