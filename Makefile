@@ -11,13 +11,15 @@ PYTHON ?= $(shell for v in 3.14 3.13 3.12; do \
 	  if [ -x "$$c" ] && "$$c" -c 'import sys; assert sys.version_info >= (3, 12)' >/dev/null 2>&1; then echo "$$c"; exit 0; fi; \
 	done; done)
 
-.PHONY: help venv run test test-postgres test-sqlite fuzz lint messages check-deploy clean
+.PHONY: help venv run test test-postgres test-sqlite fuzz lint messages check-deploy clean backup restore
 
 help:
 	@echo "make run    set up and serve the demo portal at http://127.0.0.1:$(PORT), with the email worker"
 	@echo "make test   set up and run the whole suite on PostgreSQL, then on SQLite"
 	@echo "make lint   ruff check and ruff format --check"
 	@echo "make fuzz   a long randomised schemathesis session against the API (FUZZ_SECONDS=300 a run)"
+	@echo "make backup                         database and uploaded files into backups/*.tar.gz"
+	@echo "make restore ARCHIVE=backups/….tar.gz  restore one into an empty portal (REPLACE=1 empties it first)"
 
 $(VENV)/.installed: pyproject.toml
 	@if [ -z "$(PYTHON)" ]; then \
@@ -54,6 +56,13 @@ lint: venv
 check-deploy: venv
 	DEBUG=0 SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))') ALLOWED_HOSTS=example.org \
 	  $(PY) manage.py check --deploy --fail-level WARNING
+
+backup: venv
+	bash scripts/backup.sh backup $(ARCHIVE)
+
+restore: venv
+	@if [ -z "$(ARCHIVE)" ]; then echo "Which archive? make restore ARCHIVE=backups/ogptracker-….tar.gz"; exit 2; fi
+	bash scripts/backup.sh restore "$(ARCHIVE)" $(if $(REPLACE),--replace,)
 
 clean:
 	rm -rf $(VENV) staticfiles .pgtmp

@@ -28,6 +28,7 @@ from commitments.models import (
     overdue_milestones_q,
 )
 from commitments.services import change_milestone_status, parse_evidence_lines
+from ogptracker.admin_guards import BoundedActionsMixin
 from ogptracker.bilingual_admin import BilingualAdmin, BilingualStackedInline
 from ogptracker.languages import MissingTranslationFilter
 from plans.admin import MonthFieldsMixin
@@ -477,7 +478,7 @@ class MilestoneAdmin(MonthFieldsMixin, BilingualAdmin):
 
 
 @admin.register(MilestoneUpdate)
-class MilestoneUpdateAdmin(admin.ModelAdmin):
+class MilestoneUpdateAdmin(BoundedActionsMixin, admin.ModelAdmin):
     """The public history, read-only: recorded by the status service, never edited."""
 
     list_display = [

@@ -13,6 +13,7 @@ from django.utils.translation import ngettext
 
 from commitments.models import Comment
 from commitments.services import moderate_comments
+from ogptracker.admin_guards import GuardedAdminMixin
 
 
 def _moderate(modeladmin, request, queryset, status: str, done) -> None:
@@ -38,7 +39,7 @@ class CommentedTypeFilter(admin.RelatedFieldListFilter):
 
 
 @admin.register(Comment)
-class CommentAdmin(admin.ModelAdmin):
+class CommentAdmin(GuardedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "short_text", "target_link", "status", "created_at"]
     list_filter = ["status", ("content_type", CommentedTypeFilter), "created_at"]
     search_fields = ["name", "email", "text"]

@@ -7,6 +7,7 @@ import datetime
 import django_filters
 from django import forms
 from django.core.validators import RegexValidator
+from django.db import transaction
 from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
@@ -41,7 +42,7 @@ from commitments.serializers import (
     MilestoneUpdateSerializer,
 )
 from commitments.services import Evidence, can_update_milestone, change_milestone_status
-from ogptracker.api import END, IntegerFilter, JSONParser
+from ogptracker.api import END, IntegerFilter, JSONParser, check_unmodified, etag_of
 from ogptracker.keys import is_ascii_digits, parse_pk
 from plans.models import ActionPlan, Document, Institution, Member
 from plans.serializers import DocumentSerializer
@@ -56,20 +57,6 @@ def commitment_lookup(key: str) -> Q:
         pk = parse_pk(key)
         return Q(pk=pk) if pk is not None else Q(pk__in=[])
     return Q(ogp_id=key.upper())
-
-
-def published_documents():
-    """Documents attached only to things the public may see."""
-    commitments = Commitment.objects.published()
-    plans = ActionPlan.objects.published()
-    return Document.objects.filter(
-        Q(action_plan__isnull=True) | Q(action_plan__in=plans),
-        Q(commitment__isnull=True) | Q(commitment__in=commitments),
-        Q(milestone__isnull=True) | Q(milestone__commitment__in=commitments),
-        Q(meeting__isnull=True)
-        | Q(meeting__action_plan__isnull=True)
-        | Q(meeting__action_plan__in=plans),
-    )
 
 
 class StrictNullBooleanField(forms.NullBooleanField):
@@ -271,8 +258,13 @@ class MilestoneViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
 
     def get_queryset(self):
         if self.request.method == "PATCH":
-            # Staff may change milestones of commitments not yet published.
-            milestones = Milestone.objects.visible_to(self.request.user)
+            # The secretariat, and implementers for their own institutions, may change
+            # milestones of commitments not yet published.
+            user = self.request.user
+            milestones = Milestone.objects.filter(
+                Q(pk__in=Milestone.objects.visible_to(user).values("pk"))
+                | Q(pk__in=Milestone.objects.editable_by(user).values("pk"))
+            )
         else:
             milestones = Milestone.objects.filter(commitment__in=Commitment.objects.published())
         return milestones.select_related("commitment", "responsible_institution").annotate(
@@ -295,15 +287,27 @@ class MilestoneViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
             raise PermissionDenied(_("You may not update this milestone."))
         change = MilestoneStatusChangeSerializer(data=request.data)
         change.is_valid(raise_exception=True)
-        change_milestone_status(
-            milestone=milestone,
-            new_status=change.validated_data["status"],
-            by=request.user,
-            note=change.validated_data["note"],
-            evidence=[Evidence(**link) for link in change.validated_data["evidence"]],
-        )
+        with transaction.atomic():
+            # Locked until the change is written: the version checked is the one changed.
+            current = Milestone.objects.select_for_update().only("updated_at").get(pk=milestone.pk)
+            check_unmodified(request, current.updated_at, change.validated_data.get("updated_at"))
+            change_milestone_status(
+                milestone=milestone,
+                new_status=change.validated_data["status"],
+                by=request.user,
+                note=change.validated_data["note"],
+                evidence=[Evidence(**link) for link in change.validated_data["evidence"]],
+            )
         fresh = self.get_queryset().get(pk=milestone.pk)
-        return Response(self.get_serializer(fresh).data)
+        return Response(
+            self.get_serializer(fresh).data, headers={"ETag": etag_of(fresh.updated_at)}
+        )
+
+    def retrieve(self, request, *args, **kwargs):
+        milestone = self.get_object()
+        response = Response(self.get_serializer(milestone).data)
+        response["ETag"] = etag_of(milestone.updated_at)
+        return response
 
 
 class MilestoneUpdateFilter(django_filters.FilterSet):
@@ -379,4 +383,4 @@ class DocumentViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = "[0-9]+"
 
     def get_queryset(self):
-        return published_documents().select_related("member", "action_plan", "commitment")
+        return Document.objects.published().select_related("member", "action_plan", "commitment")

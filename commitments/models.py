@@ -100,8 +100,12 @@ class CommitmentQuerySet(models.QuerySet):
         return self.filter(Exists(in_published_plan), is_published=True)
 
     def visible_to(self, user) -> CommitmentQuerySet:
-        """Published commitments; staff see drafts too."""
-        return self if getattr(user, "is_staff", False) else self.published()
+        """Published commitments; only the secretariat sees drafts on the public pages.
+
+        Implementers see their own institutions' unpublished commitments in the admin only
+        (see ``ActionPlanQuerySet.visible_to``).
+        """
+        return self if is_secretariat(user) else self.published()
 
     def with_progress(self) -> CommitmentQuerySet:
         """Annotate milestone counts: finished, total and overdue."""
@@ -326,8 +330,8 @@ class MilestoneQuerySet(models.QuerySet):
         return self.filter(overdue_milestones_q(today=today))
 
     def visible_to(self, user) -> MilestoneQuerySet:
-        """Milestones of commitments the user may see."""
-        if getattr(user, "is_staff", False):
+        """Milestones of commitments the user may see (drafts: the secretariat only)."""
+        if is_secretariat(user):
             return self
         return self.filter(commitment__in=Commitment.objects.published())
 

@@ -191,6 +191,12 @@ class MilestoneStatusChangeSerializer(serializers.Serializer):
         required=False, allow_blank=True, default="", max_length=5000, help_text="Why it changed."
     )
     evidence = EvidenceSerializer(many=True, required=False, default=list, max_length=20)
+    updated_at = serializers.DateTimeField(
+        required=False,
+        help_text="The milestone's `updated_at` as you read it: if someone changed the "
+        "milestone since, nothing changes and the answer is 409 (`If-Match` with the ETag, or "
+        "`If-Unmodified-Since`, do the same).",
+    )
 
 
 class MilestoneUpdateSerializer(serializers.ModelSerializer):

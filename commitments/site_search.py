@@ -146,12 +146,10 @@ def _document_page(document) -> str:
 
 
 def _documents(user, text: str, words: list[str]):
-    from commitments.api import published_documents
-
     aliases, matches = words_match(["title_es", "title_en"], words)
-    documents = Document.objects.all() if _sees_drafts(user) else published_documents()
     qs = (
-        documents.alias(**aliases)
+        Document.objects.visible_to(user)
+        .alias(**aliases)
         .filter(matches)
         .select_related(
             "member", "action_plan", "commitment", "milestone__commitment", "meeting__forum"
@@ -174,13 +172,9 @@ def _documents(user, text: str, words: list[str]):
 def _meetings(user, text: str, words: list[str]):
     names = ["title_es", "title_en", "summary_es", "summary_en"]
     aliases, matches = words_match(names, words)
-    meetings = Meeting.objects.all()
-    if not _sees_drafts(user):
-        meetings = meetings.filter(
-            Q(action_plan__isnull=True) | Q(action_plan__in=ActionPlan.objects.published())
-        )
     qs = (
-        meetings.alias(**aliases)
+        Meeting.objects.visible_to(user)
+        .alias(**aliases)
         .filter(matches)
         .select_related("forum", "action_plan")
         .order_by("-date", "pk")
@@ -197,10 +191,6 @@ def _meetings(user, text: str, words: list[str]):
         return Hit(meeting, url, where_matched(meeting, labels, words))
 
     return qs, hit
-
-
-def _sees_drafts(user) -> bool:
-    return bool(getattr(user, "is_staff", False))
 
 
 KINDS = {

@@ -204,7 +204,11 @@ def commitment_detail(request, key: str):
         .prefetch_related("evidence")
         .order_by("-created_at", "-pk")
     )
-    documents = list(Document.objects.filter(commitment=commitment).order_by("-year", "title"))
+    documents = list(
+        Document.objects.visible_to(request.user)
+        .filter(commitment=commitment)
+        .order_by("-year", "title")
+    )
     context = {
         "commitment": commitment,
         "plans": commitment.action_plans.all(),

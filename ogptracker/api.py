@@ -11,6 +11,7 @@ from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.signals import got_request_exception
 from django.http import Http404, JsonResponse
+from django.utils.http import parse_http_date_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
@@ -81,6 +82,43 @@ class PayloadTooLarge(exceptions.APIException):
     status_code = 413
     default_detail = gettext_lazy("The request body is too large.")
     default_code = "too_large"
+
+
+class Conflict(exceptions.APIException):
+    status_code = 409
+    default_detail = gettext_lazy(
+        "Someone else changed this after you read it, so your change was not made. Read it "
+        "again and send your change with its new “updated_at” or ETag."
+    )
+    default_code = "conflict"
+
+
+def etag_of(updated_at) -> str:
+    """A strong ETag for a row, from the time it was last saved (to the microsecond)."""
+    return f'"{int(updated_at.timestamp() * 1_000_000)}"'
+
+
+def check_unmodified(request, updated_at, supplied=None) -> None:
+    """Raise ``Conflict`` when the client's version of a row is not the stored one.
+
+    The client names the version it read by any of: ``If-Match`` (the ETag of a GET),
+    ``If-Unmodified-Since`` (an HTTP date; to the second) or an ``updated_at`` in the body
+    (``supplied``, as the API returned it). A client that names none writes unconditionally.
+    """
+    if_match = request.headers.get("If-Match")
+    if if_match is not None:
+        tags = {tag.strip().removeprefix("W/") for tag in if_match.split(",")}
+        if "*" not in tags and etag_of(updated_at) not in tags:
+            raise Conflict
+    since = request.headers.get("If-Unmodified-Since")
+    if since is not None:
+        seconds = parse_http_date_safe(since)
+        if seconds is None:
+            raise BadRequest(_("If-Unmodified-Since is not an HTTP date."))
+        if int(updated_at.timestamp()) > seconds:
+            raise Conflict
+    if supplied is not None and supplied != updated_at:
+        raise Conflict
 
 
 class BadRequest(exceptions.APIException):
@@ -247,7 +285,8 @@ class Schema(AutoSchema):
         # string); a list also for a bad filter value, a write for a bad field.
         statuses = [400, 401, 404, 429]
         if self.method != "GET":
-            statuses += [403, 413, 415]  # not allowed; a body too large; a body not JSON
+            # not allowed; changed by someone else since read; a body too large; not JSON
+            statuses += [403, 409, 413, 415]
         return sorted(statuses)
 
     def _get_response_bodies(self, direction="response"):
@@ -258,6 +297,8 @@ class Schema(AutoSchema):
             401: "Missing or invalid credentials.",
             403: "Authenticated, but not allowed to do this.",
             404: "Not found (or not public).",
+            409: "Someone changed it after the version you named (`If-Match`, "
+            "`If-Unmodified-Since` or `updated_at`) was read; nothing was changed.",
             413: "The body is larger than the portal accepts (5 MB).",
             415: "The body is not JSON (send `Content-Type: application/json`).",
             429: "Too many requests; see the Retry-After header.",

@@ -8,6 +8,8 @@ from modeltranslation.admin import (
     TranslationTabularInline,
 )
 
+from ogptracker.admin_guards import GuardedAdminMixin
+
 
 class _EitherLanguage:
     # A text may be written in either language first: no version is required on its own, and
@@ -19,8 +21,8 @@ class _EitherLanguage:
         return field
 
 
-class BilingualAdmin(_EitherLanguage, TranslationAdmin):
-    pass
+class BilingualAdmin(GuardedAdminMixin, _EitherLanguage, TranslationAdmin):
+    """Both language versions side by side; a change form refuses to overwrite a newer save."""
 
 
 class BilingualStackedInline(_EitherLanguage, TranslationStackedInline):

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 from django.conf import settings
-from django.core.exceptions import BadRequest, TooManyFieldsSent
-from django.http import JsonResponse
+from django.core.exceptions import BadRequest, RequestDataTooBig, TooManyFieldsSent
+from django.http import HttpResponse, JsonResponse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -48,6 +48,78 @@ class RefuseControlCharactersMiddleware:
             if request.path.startswith("/api/"):
                 return JsonResponse(error_body(400, "invalid", message), status=400)
             raise BadRequest(message)
+        return self.get_response(request)
+
+
+# A page number beyond this many digits is no page of the portal (and int() of thousands of
+# digits is slow, then refused).
+MAX_PAGE_DIGITS = 9
+_FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def _refuse(request, status: int, code: str, message: str):
+    if request.path.startswith("/api/"):
+        return JsonResponse(error_body(status, code, message), status=status)
+    if status == 400:
+        raise BadRequest(message)
+    return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
+
+
+def _too_many_forms(request) -> bool:
+    """Whether a posted form declares more formset rows than any page of the portal takes."""
+    if request.method != "POST" or not request.content_type.startswith(_FORM_TYPES):
+        return False
+    limit = settings.MAX_FORMSET_FORMS
+    for key, value in request.POST.items():
+        if key.endswith(("-TOTAL_FORMS", "-INITIAL_FORMS")):
+            if not value.isascii() or not value.isdigit() or len(value) > 6:
+                return True
+            if int(value) > limit:
+                return True
+    return False
+
+
+class RequestLimitsMiddleware:
+    """Answer at once, before any body is read or any form built, to requests too big to serve.
+
+    - a body larger than ``MAX_REQUEST_BYTES`` (``Content-Length``): 413;
+    - a query string longer than ``MAX_QUERY_STRING_LENGTH``: 400;
+    - a page number of more than nine digits on a page (the API's pagination has its own): 400;
+    - a formset declaring more than ``MAX_FORMSET_FORMS`` rows (``…-TOTAL_FORMS``): 400, so no
+      request makes the server build thousands of forms.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > settings.MAX_REQUEST_BYTES:
+            megabytes = settings.MAX_REQUEST_BYTES // (1024 * 1024)
+            message = _("The request is larger than the portal accepts (%(size)s MB).") % {
+                "size": megabytes
+            }
+            return _refuse(request, 413, "too_large", message)
+        if len(request.META.get("QUERY_STRING", "")) > settings.MAX_QUERY_STRING_LENGTH:
+            return _refuse(request, 400, "bad_request", _("The address is too long."))
+        page = request.GET.get("page", "")
+        # The API's pagination answers 400 or 404 to any page number itself.
+        if len(page) > MAX_PAGE_DIGITS and not request.path.startswith("/api/"):
+            return _refuse(request, 400, "invalid", _("There is no page with this number."))
+        try:
+            too_many = _too_many_forms(request)
+        except TooManyFieldsSent:
+            too_many = True
+        except RequestDataTooBig:
+            message = _("The request is larger than the portal accepts (%(size)s MB).") % {
+                "size": settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)
+            }
+            return _refuse(request, 413, "too_large", message)
+        if too_many:
+            return _refuse(request, 400, "bad_request", _("The form has more rows than expected."))
         return self.get_response(request)
 
 

@@ -69,6 +69,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "ogptracker.middleware.RequestLimitsMiddleware",
     "ogptracker.middleware.RefuseControlCharactersMiddleware",
     "ogptracker.middleware.ApiLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -115,6 +116,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # database, so two checkouts (or two DATABASE_URLs) never share one.
     _name = Path(DATABASES["default"]["NAME"] or BASE_DIR / "db.sqlite3")
     DATABASES["default"]["TEST"] = {"NAME": str(_name.with_name(f".test-{_name.stem}.sqlite3"))}
+    # Concurrent use (gunicorn's workers, threads): readers never block the writer (WAL), every
+    # transaction takes the write lock when it starts rather than failing half-way when it first
+    # writes ("database is locked"), and a writer waits up to SQLITE_TIMEOUT seconds for it.
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": int(os.environ.get("SQLITE_TIMEOUT", "20")),
+        **DATABASES["default"].get("OPTIONS", {}),
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -162,6 +172,13 @@ LOGIN_REDIRECT_URL = "/"
 # Uploads: evidence files are capped at 10 MB each; the request may carry three of them.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Refused at once (ogptracker.middleware.RequestLimitsMiddleware): a body larger than this (three
+# 10 MB report files and their form fit), a longer query string, a formset of more rows.
+MAX_REQUEST_BYTES = int(os.environ.get("MAX_REQUEST_MB", "32")) * 1024 * 1024
+MAX_QUERY_STRING_LENGTH = 4096
+MAX_FORMSET_FORMS = 300
+# At most this many rows in one admin bulk action; a larger selection is refused with a message.
+MAX_ADMIN_ACTION_ROWS = 500
 
 # Security. Production runs behind a TLS-terminating reverse proxy.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
@@ -8,6 +7,7 @@ from django.views.generic import TemplateView
 
 from commitments.sitemaps import CommitmentSitemap, PagesSitemap
 from plans.sitemaps import ActionPlanSitemap, ForumSitemap, InstitutionSitemap, MemberSitemap
+from plans.views import document_file
 from reports.sitemaps import EndOfCommitmentReportSitemap, InceptionReportSitemap
 
 SITEMAPS = {
@@ -26,6 +26,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("ogptracker.api_urls")),
     path("data/", include("ogptracker.data_urls")),
+    # Uploaded documents, served by the portal after checking their publication.
+    path("files/documents/<int:pk>/", document_file, name="document_file"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path(
         "robots.txt",
@@ -44,8 +46,3 @@ urlpatterns += i18n_patterns(
     path("", include("notifications.urls")),
     prefix_default_language=True,
 )
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -4,6 +4,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
+from ogptracker.admin_guards import GuardedAdminMixin
 from ogptracker.bilingual_admin import BilingualAdmin, BilingualTabularInline
 from ogptracker.languages import MissingTranslationFilter
 from plans.models import (
@@ -53,7 +54,7 @@ class MonthFieldsMixin:
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
-class VocabularyAdmin(admin.ModelAdmin):
+class VocabularyAdmin(GuardedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "name_es", "position"]
     list_editable = ["position"]
     search_fields = ["name", "name_es"]
@@ -82,7 +83,7 @@ class MemberAdmin(BilingualAdmin):
 
 
 @admin.register(Institution)
-class InstitutionAdmin(admin.ModelAdmin):
+class InstitutionAdmin(GuardedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "acronym", "kind", "sector", "n_commitments"]
     list_filter = ["kind", "sector"]
     search_fields = ["name", "name_en", "acronym"]

@@ -12,6 +12,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from ogptracker.languages import Translatable
+from ogptracker.storage import private_storage
+from plans.roles import is_secretariat
 
 
 class SubqueryCount(Subquery):
@@ -371,6 +373,18 @@ class ForumMembership(Translatable):
         return self.person or str(self.institution)
 
 
+class MeetingQuerySet(models.QuerySet):
+    def published(self) -> MeetingQuerySet:
+        """Meetings the public may see: those of no plan or of a published plan."""
+        return self.filter(
+            Q(action_plan__isnull=True) | Q(action_plan__status=ActionPlan.Status.PUBLISHED)
+        )
+
+    def visible_to(self, user) -> MeetingQuerySet:
+        """Published meetings; the secretariat sees those of draft plans too."""
+        return self if is_secretariat(user) else self.published()
+
+
 class Meeting(Translatable):
     class Kind(models.TextChoices):
         ORDINARY = "ordinary", _("Ordinary session")
@@ -413,6 +427,8 @@ class Meeting(Translatable):
     minutes_url = models.URLField(_("minutes (link)"), blank=True, max_length=500)
     video_url = models.URLField(_("video (link)"), blank=True, max_length=500)
 
+    objects = MeetingQuerySet.as_manager()
+
     class Meta:
         ordering = ["-date", "title"]
         verbose_name = _("meeting")
@@ -435,8 +451,13 @@ class ActionPlanQuerySet(models.QuerySet):
         return self.filter(status=ActionPlan.Status.PUBLISHED)
 
     def visible_to(self, user) -> ActionPlanQuerySet:
-        """Published plans; staff see drafts too."""
-        return self if getattr(user, "is_staff", False) else self.published()
+        """Published plans; only the secretariat sees drafts on the public pages.
+
+        Implementers are staff, but a draft is the secretariat's work in progress: they see
+        their own institutions' draft commitments and milestones in the admin, where they work,
+        and nothing unpublished on the public site.
+        """
+        return self if is_secretariat(user) else self.published()
 
     def with_progress(self) -> ActionPlanQuerySet:
         """Annotate its published commitments and their milestones, rolled up by one rule."""
@@ -652,6 +673,29 @@ class ActionPlan(Translatable):
         return f"{self.start_year} – {self.end_year}"
 
 
+class DocumentQuerySet(models.QuerySet):
+    def published(self) -> DocumentQuerySet:
+        """Documents attached only to things the public may see.
+
+        Every public page, feed, sitemap, export and the API lists documents through this
+        method (or ``visible_to``), and the file download view checks it too.
+        """
+        commitments = _model("Commitment").objects.published()
+        plans = ActionPlan.objects.published()
+        return self.filter(
+            Q(action_plan__isnull=True) | Q(action_plan__in=plans),
+            Q(commitment__isnull=True) | Q(commitment__in=commitments),
+            Q(milestone__isnull=True) | Q(milestone__commitment__in=commitments),
+            Q(meeting__isnull=True)
+            | Q(meeting__action_plan__isnull=True)
+            | Q(meeting__action_plan__in=plans),
+        )
+
+    def visible_to(self, user) -> DocumentQuerySet:
+        """Published documents; the secretariat sees those of drafts too."""
+        return self if is_secretariat(user) else self.published()
+
+
 class Document(Translatable):
     """A resource in the public evidence repository."""
 
@@ -679,7 +723,10 @@ class Document(Translatable):
     date = models.DateField(_("date"), null=True, blank=True)
     year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True, db_index=True)
     url = models.URLField(_("link"), blank=True, max_length=500)
-    file = models.FileField(_("file"), upload_to="documents/%Y/", blank=True)
+    # Not under MEDIA_ROOT: ``plans.views.document_file`` serves it after checking publication.
+    file = models.FileField(
+        _("file"), upload_to="documents/%Y/", storage=private_storage, blank=True
+    )
     language = models.CharField(_("language"), max_length=5, choices=Language.choices, blank=True)
     member = models.ForeignKey(
         Member,
@@ -723,6 +770,8 @@ class Document(Translatable):
     )
     position = models.PositiveIntegerField(_("position"), default=0)
 
+    objects = DocumentQuerySet.as_manager()
+
     class Meta:
         ordering = ["position", "-year", "title"]
         verbose_name = _("document")
@@ -740,4 +789,7 @@ class Document(Translatable):
 
     @property
     def link(self) -> str:
-        return self.file.url if self.file else self.url
+        """The portal's download of the uploaded file, else the web link."""
+        if self.file:
+            return reverse("document_file", kwargs={"pk": self.pk})
+        return self.url

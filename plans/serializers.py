@@ -222,9 +222,7 @@ class DocumentSerializer(serializers.ModelSerializer):
 
     @extend_schema_field({"type": "string", "format": "uri", "nullable": True})
     def get_link(self, document) -> str | None:
-        if document.file:
-            return f"{settings.SITE_URL}{document.file.url}"
-        return document.url or None
+        return f"{settings.SITE_URL}{document.link}" if document.file else (document.url or None)
 
     def get_commitment(self, document) -> str | None:
         return document.commitment.key if document.commitment_id else None

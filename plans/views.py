@@ -5,12 +5,21 @@ from __future__ import annotations
 from django.apps import apps
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from ogptracker.keys import is_ascii_digits
 from ogptracker.languages import translatable_fields
-from plans.models import ActionPlan, Document, Forum, ForumMembership, Institution, Member
+from plans.models import (
+    ActionPlan,
+    Document,
+    Forum,
+    ForumMembership,
+    Institution,
+    Meeting,
+    Member,
+)
 
 RESOURCES_PAGE_SIZE = 30
 
@@ -50,7 +59,7 @@ def member_detail(request, slug: str):
         .for_listing()
         .order_by("number", "pk")
     )
-    resources = member.documents.all()
+    resources = Document.objects.visible_to(request.user).filter(member=member)
     types = dict(Document.Type.choices)
     years = sorted({y for y in resources.values_list("year", flat=True) if y}, reverse=True)
     doc_type = request.GET.get("type", "")
@@ -134,10 +143,10 @@ def plan_detail(request, slug: str):
             "vision": vision,
             "engagement": engagement,
             "commitments": commitments,
-            "documents": plan.documents.order_by("position", "-year", "title"),
-            "meetings": plan.meetings.select_related("coordinating_institution").prefetch_related(
-                "documents"
-            ),
+            "documents": Document.objects.visible_to(request.user)
+            .filter(action_plan=plan)
+            .order_by("position", "-year", "title"),
+            "meetings": _meetings(request, Meeting.objects.filter(action_plan=plan)),
         },
     )
 
@@ -172,6 +181,16 @@ def institution_detail(request, slug: str):
     )
 
 
+def _meetings(request, meetings):
+    """Meetings the user may see, each with the documents the user may see."""
+    documents = Document.objects.visible_to(request.user).order_by("position", "title")
+    return (
+        meetings.visible_to(request.user)
+        .select_related("coordinating_institution")
+        .prefetch_related(Prefetch("documents", queryset=documents))
+    )
+
+
 def forum_list(request):
     """The secretariats (multi-stakeholder forums)."""
     forums = Forum.objects.select_related("member")
@@ -182,9 +201,7 @@ def forum_detail(request, slug: str):
     """The secretariat: the forum, its members and its meetings with minutes and videos."""
     forum = get_object_or_404(Forum.objects.select_related("member"), slug=slug)
     memberships = forum.memberships.select_related("institution").order_by("role", "pk")
-    meetings = forum.meetings.select_related("coordinating_institution").prefetch_related(
-        Prefetch("documents", queryset=Document.objects.order_by("position", "title"))
-    )
+    meetings = _meetings(request, forum.meetings.all())
     return render(
         request,
         "plans/forum_detail.html",
@@ -195,3 +212,26 @@ def forum_detail(request, slug: str):
             "meetings": meetings,
         },
     )
+
+
+def document_file(request, pk: int):
+    """Download a document's uploaded file, if the document may be seen; else a 404.
+
+    Always as an attachment with ``nosniff``: an uploaded file never runs in the portal's origin.
+    """
+    document = get_object_or_404(Document.objects.visible_to(request.user), pk=pk)
+    if not document.file:
+        raise Http404
+    try:
+        handle = document.file.open("rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=document.file.name.rsplit("/", 1)[-1],
+        content_type="application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private"
+    return response

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied
 from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -38,6 +38,8 @@ def end_of_commitment_detail(request, pk: int):
 
 
 def _may_read_files(user, report: EndOfCommitmentReport) -> bool:
+    """The rule of the workspace: the secretariat, the public once published, else evaluators
+    assigned to the report while in the Evaluator group (one removed from it gets a 404)."""
     if is_secretariat(user):
         return True
     if (
@@ -45,11 +47,15 @@ def _may_read_files(user, report: EndOfCommitmentReport) -> bool:
         and EndOfCommitmentReport.objects.published().filter(pk=report.pk).exists()
     ):
         return True
-    return report.evaluators.filter(pk=getattr(user, "pk", None)).exists()
+    return EndOfCommitmentReport.objects.assigned_to(user).filter(pk=report.pk).exists()
 
 
 def attachment(request, report_pk: int, pk: int):
-    """Serve an evidence file to those who may read the report; everyone else gets a 404."""
+    """Serve an evidence file to those who may read the report; everyone else gets a 404.
+
+    Always as a download (``Content-Disposition: attachment``, ``nosniff``): an uploaded PDF or
+    image never runs in the portal's origin.
+    """
     item = get_object_or_404(
         Attachment.objects.select_related("report"), pk=pk, report_id=report_pk
     )
@@ -59,13 +65,13 @@ def attachment(request, report_pk: int, pk: int):
         handle = item.file.open("rb")
     except FileNotFoundError as error:
         raise Http404 from error
-    inline = item.content_type == "application/pdf" or item.content_type.startswith("image/")
     response = FileResponse(
         handle,
         content_type=item.content_type,
-        as_attachment=not inline,
+        as_attachment=True,
         filename=item.original_name,
     )
+    response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store" if not item.report.is_published else "private"
     return response
 
@@ -232,7 +238,18 @@ def _render_conflict(request, report, form, formset):
 
 
 def _formset(data, assessments, cache: dict):
-    return AssessmentFormSet(
+    """The report's assessments, one form each: a post with any other number of forms is a 400."""
+    count = len(assessments)
+    if data is not None:
+        declared = (data.get("assessment-TOTAL_FORMS"), data.get("assessment-INITIAL_FORMS"))
+        if declared != (str(count), str(count)):
+            raise BadRequest(_("The form does not match this report's commitments."))
+    formset_class = type(
+        AssessmentFormSet.__name__,
+        (AssessmentFormSet,),
+        {"max_num": count, "absolute_max": count, "validate_max": True},
+    )
+    return formset_class(
         data, queryset=assessments, prefix="assessment", form_kwargs={"choices_cache": cache}
     )
 

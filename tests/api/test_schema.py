@@ -42,7 +42,17 @@ def test_schema_describes_every_endpoint_with_its_errors(client):
         assert "get" in paths[detail]
     assert set(paths["/api/v1/milestones/{id}/"]) == {"get", "patch"}
     patch = paths["/api/v1/milestones/{id}/"]["patch"]
-    assert set(patch["responses"]) == {"200", "400", "401", "403", "404", "413", "415", "429"}
+    assert set(patch["responses"]) == {
+        "200",
+        "400",
+        "401",
+        "403",
+        "404",
+        "409",
+        "413",
+        "415",
+        "429",
+    }
     assert {"tokenAuth": []} in patch["security"] and {} not in patch["security"]
     body = schema["components"]["schemas"]["MilestoneStatusChangeRequest"]
     assert body["required"] == ["status"]
