@@ -113,7 +113,7 @@ def test_one_kind_pages_through_its_results(client, content):
 
 @pytest.mark.parametrize(
     "query",
-    ["", "   ", "%%%", "<script>", "a" * 5000, "q=1&kind=../../", "\u00b9", "'; DROP TABLE x"],
+    ["", "   ", "%%%", "<script>", "a" * 3000, "q=1&kind=../../", "\u00b9", "'; DROP TABLE x"],
 )
 def test_strange_input_gets_a_page_never_an_error(client, content, query):
     response = client.get("/en/search/", {"q": query, "kind": "nonsense", "page": "-1"})
