@@ -27,11 +27,13 @@ from rest_framework.response import Response
 from commitments.exports import last_update_of
 from commitments.filters import CommitmentFilter
 from commitments.models import (
+    OVERDUE_KIND_Q,
     Commitment,
     CommitmentInstitution,
     Milestone,
     MilestoneStatus,
     MilestoneUpdate,
+    OverdueKind,
     overdue_milestones_q,
 )
 from commitments.serializers import (
@@ -40,7 +42,7 @@ from commitments.serializers import (
     MilestoneStatusChangeSerializer,
     MilestoneUpdateSerializer,
 )
-from commitments.services import Evidence, can_update_milestone, change_milestone_status
+from commitments.services import Evidence, can_update_milestone, record_milestone_update
 from ogptracker.api import END, IntegerFilter, JSONParser
 from ogptracker.keys import is_ascii_digits, parse_pk
 from plans.models import ActionPlan, Document, Institution, Member
@@ -242,16 +244,22 @@ class MilestoneFilter(django_filters.FilterSet):
         field_name="responsible_institution",
     )
     overdue = StrictBooleanFilter(label=_("Overdue"), method="filter_overdue")
+    overdue_kind = django_filters.ChoiceFilter(
+        label=_("Kind of overdue"), choices=OverdueKind.choices, method="filter_overdue_kind"
+    )
 
     class Meta:
         model = Milestone
-        fields = ["commitment", "plan", "status", "institution", "overdue"]
+        fields = ["commitment", "plan", "status", "institution", "overdue", "overdue_kind"]
 
     def filter_overdue(self, queryset, name, value):
         if value is None:
             return queryset
         late = overdue_milestones_q()
         return queryset.filter(late) if value else queryset.exclude(late)
+
+    def filter_overdue_kind(self, queryset, name, value):
+        return queryset.filter(OVERDUE_KIND_Q[value]()) if value else queryset
 
 
 @extend_schema_view(
@@ -280,14 +288,16 @@ class MilestoneViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         )
 
     @extend_schema(
-        summary="Change a milestone's status, with a note and evidence links",
+        summary="Change a milestone's status, report progress or correct an entry",
         tags=["milestones"],
         request=MilestoneStatusChangeSerializer,
         responses={200: MilestoneSerializer},
-        description="Implementers may change the milestones of the commitments their "
-        "institution leads or supports; the secretariat any milestone. The change is "
-        "recorded in the milestone's public history (`/milestone-updates/`); setting the "
-        "status it already has records nothing.",
+        description="Implementers may update the milestones of the commitments their "
+        "institution leads or supports; the secretariat any milestone. Every call files one "
+        "entry of the milestone's public history (`/milestone-updates/`) and needs a `note`: "
+        "a new `status` records a status change; no status (or the current one) a progress "
+        "report; `corrects` a correction of an earlier entry. Entries are never edited or "
+        "deleted. Evidence files are attached in the admin.",
     )
     def partial_update(self, request, *args, **kwargs):
         milestone = self.get_object()
@@ -295,12 +305,14 @@ class MilestoneViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
             raise PermissionDenied(_("You may not update this milestone."))
         change = MilestoneStatusChangeSerializer(data=request.data)
         change.is_valid(raise_exception=True)
-        change_milestone_status(
+        record_milestone_update(
             milestone=milestone,
-            new_status=change.validated_data["status"],
+            new_status=change.validated_data.get("status"),
             by=request.user,
             note=change.validated_data["note"],
             evidence=[Evidence(**link) for link in change.validated_data["evidence"]],
+            happened_on=change.validated_data["happened_on"],
+            corrects=change.validated_data["corrects"],
         )
         fresh = self.get_queryset().get(pk=milestone.pk)
         return Response(self.get_serializer(fresh).data)
@@ -312,20 +324,25 @@ class MilestoneUpdateFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         label=_("New status"), choices=MilestoneStatus.choices, field_name="new_status"
     )
+    kind = django_filters.ChoiceFilter(
+        label=_("Kind of entry"), choices=MilestoneUpdate.Kind.choices
+    )
     since = SinceFilter(
         label=_("Since (ISO 8601 date and time)"), field_name="created_at", lookup_expr="gte"
     )
 
     class Meta:
         model = MilestoneUpdate
-        fields = ["milestone", "commitment", "status", "since"]
+        fields = ["milestone", "commitment", "status", "kind", "since"]
 
 
 @extend_schema_view(
     list=extend_schema(
-        summary="The public history of milestone status changes", tags=["milestones"]
+        summary="The public history of milestones: status changes, progress reports and "
+        "corrections",
+        tags=["milestones"],
     ),
-    retrieve=extend_schema(summary="One status change", tags=["milestones"]),
+    retrieve=extend_schema(summary="One entry of a milestone's history", tags=["milestones"]),
 )
 class MilestoneUpdateViewSet(viewsets.ReadOnlyModelViewSet):
     """Every status change of a published milestone, newest first, with its note and evidence."""
@@ -340,7 +357,7 @@ class MilestoneUpdateViewSet(viewsets.ReadOnlyModelViewSet):
         return (
             MilestoneUpdate.objects.filter(milestone__commitment__in=Commitment.objects.published())
             .select_related("milestone__commitment", "author_institution")
-            .prefetch_related("evidence")
+            .prefetch_related("evidence", "files", "corrections")
         )
 
 
@@ -358,10 +375,11 @@ class DocumentFilter(django_filters.FilterSet):
         field_name="action_plan",
     )
     commitment = CommitmentKeyFilter(prefix="commitment")
+    milestone = IntegerFilter(label=_("Milestone"), field_name="milestone")
 
     class Meta:
         model = Document
-        fields = ["doc_type", "year", "language", "member", "plan", "commitment"]
+        fields = ["doc_type", "year", "language", "member", "plan", "commitment", "milestone"]
 
 
 @extend_schema_view(

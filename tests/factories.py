@@ -88,7 +88,7 @@ def make_commitment(
             commitment=commitment, institution=lead, role=CommitmentInstitution.Role.LEAD
         )
     for number in range(1, milestones + 1):
-        status = statuses[number - 1] if number <= len(statuses) else MilestoneStatus.NOT_STARTED
+        status = statuses[number - 1] if number <= len(statuses) else MilestoneStatus.NOT_REPORTED
         make_milestone(commitment, number=number, status=status)
     return commitment
 
@@ -213,7 +213,7 @@ def make_mxmex0009(*, member: Member | None = None, plan: ActionPlan | None = No
     """Seed 001: “Open government culture (MXMEX0009)”, its three milestones and one update.
 
     Milestone 1 is finished through the status service (with a note and evidence), so the
-    commitment has a public history entry; milestones 2 and 3 stay not started (overdue).
+    commitment has a public history entry; milestones 2 and 3 stay not reported (overdue).
     """
     from commitments.services import Evidence, change_milestone_status
 

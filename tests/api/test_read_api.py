@@ -301,6 +301,7 @@ def _three_of_everything(secretariat):
             new_status="finished",
             by=secretariat,
             evidence=[{"url": "https://example.org/a"}, {"url": "https://example.org/b"}],
+            note="Reported by the test",
         )
         plan.lead_institutions.add(lead)
         plan.consortium_members.add(factories.make_member())
