@@ -39,8 +39,11 @@ def make_implementer(*institutions: Institution, username: str | None = None) ->
     return user
 
 
-def make_evaluator(username: str | None = None) -> User:
-    return make_user(username or f"evaluator{n()}", group=EVALUATOR)
+def make_evaluator(username: str | None = None, **names) -> User:
+    """An evaluator with a full name (reports show it and need it to be published)."""
+    names.setdefault("first_name", "Ana")
+    names.setdefault("last_name", f"Evaluadora {n()}")
+    return make_user(username or f"evaluator{n()}", group=EVALUATOR, **names)
 
 
 def make_member(**fields) -> Member:

@@ -443,7 +443,7 @@ def test_a_document_without_a_link_is_plain_text_and_milestone_documents_are_lis
     page = client.get("/en/commitments/MXMEX0016/").content.decode()
     assert '<a href="">' not in page
     assert '<span class="document-unlinked">Informe sin copia</span>' in page
-    assert "Letter, 2021" in page
+    assert "2021, Letter, no copy online yet" in page
     assert '<a href="https://example.org/minuta"' in page
     found = APIClient().get(f"/api/v1/documents/?milestone={milestone.pk}").json()["results"]
     assert [d["title"] for d in found] == ["Minuta del hito"]
