@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Prefetch
 from django.http import Http404
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -27,10 +28,15 @@ from commitments.models import (
     MilestoneUpdate,
     overdue_milestones_q,
 )
-from commitments.services import change_milestone_status, parse_evidence_lines
+from commitments.services import (
+    change_milestone_status,
+    parse_evidence_lines,
+    record_milestone_update,
+)
 from ogptracker.admin_guards import BoundedActionsMixin
 from ogptracker.bilingual_admin import BilingualAdmin, BilingualStackedInline
 from ogptracker.languages import MissingTranslationFilter
+from ogptracker.uploads import MAX_EVIDENCE_FILES, check_evidence_file
 from plans.admin import MonthFieldsMixin
 from plans.models import Member
 from plans.roles import is_secretariat
@@ -38,14 +44,57 @@ from plans.roles import is_secretariat
 EVIDENCE_HELP = _("One link per line: a web address, or “Title | web address”.")
 
 
+NOTE_REQUIRED = _("Say why: the note is shown publicly with the entry.")
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class EvidenceFilesField(forms.FileField):
+    """Several files in one field; each is checked by ``check_evidence_file``."""
+
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            uploads = [single(item, initial) for item in data if item]
+        else:
+            uploads = [single(data, initial)] if data else []
+        if len(uploads) > MAX_EVIDENCE_FILES:
+            raise ValidationError(
+                _("Attach at most %(max)s files to one entry; %(count)s were sent.")
+                % {"max": MAX_EVIDENCE_FILES, "count": len(uploads)}
+            )
+        errors = []
+        for upload in uploads:
+            try:
+                check_evidence_file(upload)
+            except ValidationError as error:
+                errors.extend(error.messages)
+        if errors:
+            raise ValidationError(errors)
+        return uploads
+
+
 class StatusChangeFields(forms.Form):
-    """The note and evidence that go with a status change, written into the public history."""
+    """What goes with every entry of the public history: why, when, and the evidence."""
 
     note = forms.CharField(
-        label=_("Note on the status change"),
+        label=_("Note for the public history"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Why the status changed. Required when the status changes; shown publicly."),
+        help_text=_(
+            "Why the status changes, or what progress you report. Required with every change "
+            "or report; shown publicly."
+        ),
+    )
+    happened_on = forms.DateField(
+        label=_("Happened on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Optional: when the reported fact happened, if not today."),
     )
     evidence = forms.CharField(
         label=_("Evidence links"),
@@ -53,11 +102,33 @@ class StatusChangeFields(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=EVIDENCE_HELP,
     )
+    evidence_files = EvidenceFilesField(
+        label=_("Evidence files"),
+        required=False,
+        help_text=_(
+            "PDF, images, office documents or plain text; at most 5 files of 10 MB each. "
+            "Published with the entry once the commitment is public."
+        ),
+    )
 
 
 class MilestoneForm(forms.ModelForm):
+    """A milestone's fields, plus one history entry: a status change, a progress report (a note
+    without a status change) or a correction of an earlier entry."""
+
     note = StatusChangeFields.base_fields["note"]
+    happened_on = StatusChangeFields.base_fields["happened_on"]
     evidence = StatusChangeFields.base_fields["evidence"]
+    evidence_files = StatusChangeFields.base_fields["evidence_files"]
+    corrects = forms.ModelChoiceField(
+        label=_("This entry corrects"),
+        queryset=MilestoneUpdate.objects.none(),
+        required=False,
+        help_text=_(
+            "To correct a mistaken entry of the history, choose it and say in the note what was "
+            "wrong. The original stays; the correction is shown next to it."
+        ),
+    )
 
     class Meta:
         model = Milestone
@@ -72,6 +143,16 @@ class MilestoneForm(forms.ModelForm):
             "status",
         ]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["corrects"].queryset = MilestoneUpdate.objects.filter(
+                milestone=self.instance
+            )
+        self.fields["corrects"].label_from_instance = lambda update: (
+            f"{timezone.localtime(update.created_at):%Y-%m-%d %H:%M} — {update}"
+        )
+
     def clean_evidence(self):
         try:
             return parse_evidence_lines(self.cleaned_data.get("evidence", ""))
@@ -80,9 +161,18 @@ class MilestoneForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        if self.status_changed() and not (cleaned.get("note") or "").strip():
-            self.add_error("note", _("Say why the status changes: the note is shown publicly."))
+        note = (cleaned.get("note") or "").strip()
+        if not note and self.files_an_entry():
+            self.add_error("note", NOTE_REQUIRED)
         return cleaned
+
+    def files_an_entry(self) -> bool:
+        """Whether this form carries a history entry (a change, a report or a correction)."""
+        cleaned = self.cleaned_data
+        return self.status_changed() or any(
+            cleaned.get(name)
+            for name in ("note", "happened_on", "evidence", "evidence_files", "corrects")
+        )
 
     def status_changed(self) -> bool:
         if "status" not in self.changed_data:
@@ -93,23 +183,26 @@ class MilestoneForm(forms.ModelForm):
 
 
 def save_milestone(form: MilestoneForm, user, *, save_fields: bool = True) -> Milestone:
-    """Save a milestone form; its status changes only through the service."""
+    """Save a milestone form; its status and history change only through the service."""
     milestone = form.instance
     new_status = form.cleaned_data.get("status", milestone.status)
     if milestone.pk is None:
-        milestone.status = MilestoneStatus.NOT_STARTED
+        milestone.status = MilestoneStatus.NOT_REPORTED
         milestone.save()
     else:
         milestone.status = form.initial.get("status", milestone.status)
         if save_fields:
             milestone.save()
-    if new_status != milestone.status:
-        change_milestone_status(
+    if form.files_an_entry():
+        record_milestone_update(
             milestone=milestone,
             new_status=new_status,
             by=user,
             note=form.cleaned_data.get("note", ""),
             evidence=form.cleaned_data.get("evidence", ()),
+            files=form.cleaned_data.get("evidence_files", ()),
+            happened_on=form.cleaned_data.get("happened_on"),
+            corrects=form.cleaned_data.get("corrects"),
         )
     return milestone
 
@@ -159,7 +252,12 @@ class OverdueFilter(admin.SimpleListFilter):
 class StatusChangeForm(StatusChangeFields):
     status = forms.ChoiceField(label=_("New status"), choices=MilestoneStatus.choices)
 
-    field_order = ["status", "note", "evidence"]
+    field_order = ["status", "note", "happened_on", "evidence"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Files belong to one milestone's entry: attach them on the milestone's own page.
+        del self.fields["evidence_files"]
 
     def clean_evidence(self):
         try:
@@ -170,7 +268,7 @@ class StatusChangeForm(StatusChangeFields):
     def clean_note(self):
         note = self.cleaned_data["note"].strip()
         if not note:
-            raise ValidationError(_("Say why the status changes: the note is shown publicly."))
+            raise ValidationError(NOTE_REQUIRED)
         return note
 
 
@@ -178,10 +276,11 @@ def bulk_change_status(modeladmin, request, milestones, selected):
     """The “Change status” action: ask for the new status and a note, then record each change."""
     form = StatusChangeForm(request.POST if "apply" in request.POST else None)
     if form.is_valid():
-        changed = 0
+        changed = unchanged = 0
         with transaction.atomic():
             for milestone in milestones:
                 if milestone.status == form.cleaned_data["status"]:
+                    unchanged += 1
                     continue
                 change_milestone_status(
                     milestone=milestone,
@@ -189,8 +288,22 @@ def bulk_change_status(modeladmin, request, milestones, selected):
                     by=request.user,
                     note=form.cleaned_data["note"],
                     evidence=form.cleaned_data["evidence"],
+                    happened_on=form.cleaned_data["happened_on"],
                 )
                 changed += 1
+        if unchanged:
+            modeladmin.message_user(
+                request,
+                ngettext(
+                    "%(count)d milestone already had this status: nothing was recorded for it. "
+                    "To report progress without a change, use the milestone's own page.",
+                    "%(count)d milestones already had this status: nothing was recorded for "
+                    "them. To report progress without a change, use each milestone's own page.",
+                    unchanged,
+                )
+                % {"count": unchanged},
+                messages.WARNING,
+            )
         modeladmin.message_user(
             request,
             ngettext(
@@ -233,7 +346,9 @@ class MilestoneInline(MonthFieldsMixin, BilingualStackedInline):
         ("start", "end"),
         "responsible_institution",
         "note",
+        "happened_on",
         "evidence",
+        "evidence_files",
     ]
 
 
@@ -314,24 +429,25 @@ class CommitmentAdmin(CommitmentImportMixin, MonthFieldsMixin, BilingualAdmin):
         updates = (
             MilestoneUpdate.objects.filter(milestone__commitment=obj)
             .select_related("milestone", "author", "author_institution")
-            .prefetch_related("evidence")
+            .prefetch_related("evidence", "files")
         )
         if not updates:
-            return _("No status changes yet.")
+            return _("No entries yet.")
         return format_html(
             "<ul>{}</ul>",
             format_html_join(
                 "",
-                "<li>{} — {}. {}: {} → {}. {} {}</li>",
+                "<li>{} — {}. {} {}: {} → {}. {} {}</li>",
                 (
                     (
-                        update.created_at.strftime("%Y-%m-%d %H:%M"),
+                        f"{timezone.localtime(update.created_at):%Y-%m-%d %H:%M}",
                         update.author or "—",
+                        update.get_kind_display(),
                         update.milestone.number,
                         update.get_old_status_display(),
                         update.get_new_status_display(),
                         update.note,
-                        " ".join(link.url for link in update.evidence.all()),
+                        evidence_html(update),
                     )
                     for update in updates
                 ),
@@ -358,6 +474,13 @@ class CommitmentAdmin(CommitmentImportMixin, MonthFieldsMixin, BilingualAdmin):
         return bulk_change_status(self, request, milestones, queryset)
 
 
+def evidence_html(update: MilestoneUpdate):
+    """The entry's evidence links and files, as links (files through the checking view)."""
+    items = [(link.url, link.title or link.url) for link in update.evidence.all()]
+    items += [(item.get_absolute_url(), item.original_name) for item in update.files.all()]
+    return format_html_join(", ", '<a href="{}" rel="noopener">{}</a>', items)
+
+
 class MilestoneUpdateInline(admin.TabularInline):
     """The milestone's public history: read-only, nobody edits or deletes it."""
 
@@ -365,11 +488,14 @@ class MilestoneUpdateInline(admin.TabularInline):
     extra = 0
     fields = [
         "created_at",
+        "kind",
+        "happened_on",
         "author",
         "author_institution",
         "old_status",
         "new_status",
         "note",
+        "corrects",
         "links",
     ]
     readonly_fields = fields
@@ -379,17 +505,13 @@ class MilestoneUpdateInline(admin.TabularInline):
         return (
             super()
             .get_queryset(request)
-            .select_related("author", "author_institution")
-            .prefetch_related("evidence")
+            .select_related("author", "author_institution", "corrects")
+            .prefetch_related("evidence", "files")
         )
 
     @admin.display(description=_("evidence"))
     def links(self, obj):
-        return format_html_join(
-            ", ",
-            '<a href="{}" rel="noopener">{}</a>',
-            ((link.url, link.title or link.url) for link in obj.evidence.all()),
-        )
+        return evidence_html(obj)
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -433,14 +555,14 @@ class MilestoneAdmin(MonthFieldsMixin, BilingualAdmin):
     autocomplete_fields = ["commitment", "responsible_institution"]
     inlines = [MilestoneUpdateInline]
     actions = ["change_status"]
-    implementer_fields = ["status", "note", "evidence"]
+    implementer_fields = ["status", "note", "happened_on", "evidence", "evidence_files", "corrects"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).editable_by(request.user)
 
     def get_fields(self, request, obj=None):
         fields = [f.name for f in Milestone._meta.fields if f.editable and f.name != "id"]
-        return [*fields, "note", "evidence"]
+        return [*fields, "note", "happened_on", "evidence", "evidence_files", "corrects"]
 
     def get_readonly_fields(self, request, obj=None):
         if is_secretariat(request.user):
@@ -483,13 +605,14 @@ class MilestoneUpdateAdmin(BoundedActionsMixin, admin.ModelAdmin):
 
     list_display = [
         "created_at",
+        "kind",
         "milestone",
         "old_status",
         "new_status",
         "author",
         "author_institution",
     ]
-    list_filter = ["new_status", "created_at"]
+    list_filter = ["kind", "new_status", "created_at"]
     list_select_related = ["milestone", "author", "author_institution"]
     search_fields = ["note", "milestone__title", "milestone__commitment__ogp_id"]
     date_hierarchy = "created_at"
@@ -498,7 +621,7 @@ class MilestoneUpdateAdmin(BoundedActionsMixin, admin.ModelAdmin):
         return (
             super()
             .get_queryset(request)
-            .prefetch_related(Prefetch("evidence", queryset=EvidenceLink.objects.all()))
+            .prefetch_related(Prefetch("evidence", queryset=EvidenceLink.objects.all()), "files")
         )
 
     def has_view_permission(self, request, obj=None):

@@ -28,11 +28,13 @@ from rest_framework.response import Response
 from commitments.exports import last_update_of
 from commitments.filters import CommitmentFilter
 from commitments.models import (
+    OVERDUE_KIND_Q,
     Commitment,
     CommitmentInstitution,
     Milestone,
     MilestoneStatus,
     MilestoneUpdate,
+    OverdueKind,
     overdue_milestones_q,
 )
 from commitments.serializers import (
@@ -41,7 +43,7 @@ from commitments.serializers import (
     MilestoneStatusChangeSerializer,
     MilestoneUpdateSerializer,
 )
-from commitments.services import Evidence, can_update_milestone, change_milestone_status
+from commitments.services import Evidence, can_update_milestone, record_milestone_update
 from ogptracker.api import END, IntegerFilter, JSONParser, check_unmodified, etag_of
 from ogptracker.keys import is_ascii_digits, parse_pk
 from plans.models import ActionPlan, Document, Institution, Member
@@ -229,16 +231,22 @@ class MilestoneFilter(django_filters.FilterSet):
         field_name="responsible_institution",
     )
     overdue = StrictBooleanFilter(label=_("Overdue"), method="filter_overdue")
+    overdue_kind = django_filters.ChoiceFilter(
+        label=_("Kind of overdue"), choices=OverdueKind.choices, method="filter_overdue_kind"
+    )
 
     class Meta:
         model = Milestone
-        fields = ["commitment", "plan", "status", "institution", "overdue"]
+        fields = ["commitment", "plan", "status", "institution", "overdue", "overdue_kind"]
 
     def filter_overdue(self, queryset, name, value):
         if value is None:
             return queryset
         late = overdue_milestones_q()
         return queryset.filter(late) if value else queryset.exclude(late)
+
+    def filter_overdue_kind(self, queryset, name, value):
+        return queryset.filter(OVERDUE_KIND_Q[value]()) if value else queryset
 
 
 @extend_schema_view(
@@ -272,14 +280,16 @@ class MilestoneViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         )
 
     @extend_schema(
-        summary="Change a milestone's status, with a note and evidence links",
+        summary="Change a milestone's status, report progress or correct an entry",
         tags=["milestones"],
         request=MilestoneStatusChangeSerializer,
         responses={200: MilestoneSerializer},
-        description="Implementers may change the milestones of the commitments their "
-        "institution leads or supports; the secretariat any milestone. The change is "
-        "recorded in the milestone's public history (`/milestone-updates/`); setting the "
-        "status it already has records nothing.",
+        description="Implementers may update the milestones of the commitments their "
+        "institution leads or supports; the secretariat any milestone. Every call files one "
+        "entry of the milestone's public history (`/milestone-updates/`) and needs a `note`: "
+        "a new `status` records a status change; no status (or the current one) a progress "
+        "report; `corrects` a correction of an earlier entry. Entries are never edited or "
+        "deleted. Evidence files are attached in the admin.",
     )
     def partial_update(self, request, *args, **kwargs):
         milestone = self.get_object()
@@ -291,12 +301,14 @@ class MilestoneViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
             # Locked until the change is written: the version checked is the one changed.
             current = Milestone.objects.select_for_update().only("updated_at").get(pk=milestone.pk)
             check_unmodified(request, current.updated_at, change.validated_data.get("updated_at"))
-            change_milestone_status(
+            record_milestone_update(
                 milestone=milestone,
-                new_status=change.validated_data["status"],
+                new_status=change.validated_data.get("status"),
                 by=request.user,
                 note=change.validated_data["note"],
                 evidence=[Evidence(**link) for link in change.validated_data["evidence"]],
+                happened_on=change.validated_data["happened_on"],
+                corrects=change.validated_data["corrects"],
             )
         fresh = self.get_queryset().get(pk=milestone.pk)
         return Response(
@@ -316,20 +328,25 @@ class MilestoneUpdateFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         label=_("New status"), choices=MilestoneStatus.choices, field_name="new_status"
     )
+    kind = django_filters.ChoiceFilter(
+        label=_("Kind of entry"), choices=MilestoneUpdate.Kind.choices
+    )
     since = SinceFilter(
         label=_("Since (ISO 8601 date and time)"), field_name="created_at", lookup_expr="gte"
     )
 
     class Meta:
         model = MilestoneUpdate
-        fields = ["milestone", "commitment", "status", "since"]
+        fields = ["milestone", "commitment", "status", "kind", "since"]
 
 
 @extend_schema_view(
     list=extend_schema(
-        summary="The public history of milestone status changes", tags=["milestones"]
+        summary="The public history of milestones: status changes, progress reports and "
+        "corrections",
+        tags=["milestones"],
     ),
-    retrieve=extend_schema(summary="One status change", tags=["milestones"]),
+    retrieve=extend_schema(summary="One entry of a milestone's history", tags=["milestones"]),
 )
 class MilestoneUpdateViewSet(viewsets.ReadOnlyModelViewSet):
     """Every status change of a published milestone, newest first, with its note and evidence."""
@@ -344,7 +361,7 @@ class MilestoneUpdateViewSet(viewsets.ReadOnlyModelViewSet):
         return (
             MilestoneUpdate.objects.filter(milestone__commitment__in=Commitment.objects.published())
             .select_related("milestone__commitment", "author_institution")
-            .prefetch_related("evidence")
+            .prefetch_related("evidence", "files", "corrections")
         )
 
 
@@ -362,10 +379,11 @@ class DocumentFilter(django_filters.FilterSet):
         field_name="action_plan",
     )
     commitment = CommitmentKeyFilter(prefix="commitment")
+    milestone = IntegerFilter(label=_("Milestone"), field_name="milestone")
 
     class Meta:
         model = Document
-        fields = ["doc_type", "year", "language", "member", "plan", "commitment"]
+        fields = ["doc_type", "year", "language", "member", "plan", "commitment", "milestone"]
 
 
 @extend_schema_view(

@@ -162,7 +162,7 @@ MILESTONE_COLUMNS: tuple[Column, ...] = (
     Column("End", _("The month the milestone ends, as YYYY-MM.")),
     Column(
         "Status",
-        _("not_started, in_progress, stuck, finished or incomplete."),
+        _("not_reported, not_started, in_progress, stuck, finished or incomplete."),
     ),
     Column("Responsible Institution", _("The official name of the responsible institution.")),
     Column(

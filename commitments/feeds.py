@@ -71,18 +71,28 @@ class UpdatesFeed(Feed):
         return (
             self.updates(obj)
             .select_related("milestone__commitment", "author_institution")
-            .prefetch_related("evidence")
+            .prefetch_related("evidence", "files")
             .order_by("-created_at", "-pk")[:FEED_SIZE]
         )
 
     def item_title(self, item: MilestoneUpdate) -> str:
         commitment = item.milestone.commitment
-        return _("%(commitment)s, milestone %(number)s: %(old)s → %(new)s") % {
-            "commitment": commitment.ogp_id or commitment.title,
-            "number": item.milestone.number,
-            "old": item.get_old_status_display(),
-            "new": item.get_new_status_display(),
-        }
+        if item.changes_status:
+            title = _("%(commitment)s, milestone %(number)s: %(old)s → %(new)s") % {
+                "commitment": commitment.ogp_id or commitment.title,
+                "number": item.milestone.number,
+                "old": item.get_old_status_display(),
+                "new": item.get_new_status_display(),
+            }
+        else:
+            title = _("%(commitment)s, milestone %(number)s: %(kind)s") % {
+                "commitment": commitment.ogp_id or commitment.title,
+                "number": item.milestone.number,
+                "kind": item.get_kind_display(),
+            }
+        if item.kind == MilestoneUpdate.Kind.CORRECTION and item.changes_status:
+            title = f"{title} ({item.get_kind_display()})"
+        return title
 
     def item_description(self, item: MilestoneUpdate) -> str:
         """The entry as HTML, as its type="html" says: milestone, note, evidence links.
@@ -95,7 +105,13 @@ class UpdatesFeed(Feed):
         links = format_html_join(
             "",
             '<li><a href="{}">{}</a></li>',
-            ((link.url, link.title or link.url) for link in item.evidence.all()),
+            [
+                *((link.url, link.title or link.url) for link in item.evidence.all()),
+                *(
+                    (self.request.build_absolute_uri(f.get_absolute_url()), f.original_name)
+                    for f in item.files.all()
+                ),
+            ],
         )
         if links:
             parts.append(format_html("<p>{}:</p><ul>{}</ul>", _("Evidence"), links))

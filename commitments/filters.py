@@ -6,7 +6,7 @@ import django_filters
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
-from commitments.models import Commitment, Milestone, MilestoneStatus
+from commitments.models import Commitment, Milestone, MilestoneStatus, OverdueKind
 from plans.models import ActionPlan, Institution, Member, OGPValue, PolicyArea
 
 
@@ -49,6 +49,11 @@ class CommitmentFilter(django_filters.FilterSet):
     overdue = django_filters.BooleanFilter(
         label=_("Has overdue milestones"), method="filter_overdue"
     )
+    overdue_kind = django_filters.ChoiceFilter(
+        label=_("Kind of overdue milestones"),
+        choices=OverdueKind.choices,
+        method="filter_overdue_kind",
+    )
     q = django_filters.CharFilter(label=_("Search"), method="filter_search")
 
     class Meta:
@@ -61,6 +66,7 @@ class CommitmentFilter(django_filters.FilterSet):
             "institution",
             "status",
             "overdue",
+            "overdue_kind",
             "q",
         ]
 
@@ -79,6 +85,9 @@ class CommitmentFilter(django_filters.FilterSet):
             return queryset
         late = queryset.overdue()
         return late if value else queryset.exclude(pk__in=late.values("pk"))
+
+    def filter_overdue_kind(self, queryset, name, value):
+        return queryset.overdue(value) if value else queryset
 
     def filter_search(self, queryset, name, value):
         return queryset.search(value)

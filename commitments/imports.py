@@ -661,6 +661,7 @@ class _Reader:
 
 # The Spanish names of the statuses (domain table), accepted whatever the active language.
 SPANISH_STATUSES = {
+    "sin reporte": MilestoneStatus.NOT_REPORTED,
     "no iniciado": MilestoneStatus.NOT_STARTED,
     "en progreso": MilestoneStatus.IN_PROGRESS,
     "estancado": MilestoneStatus.STUCK,

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from ogptracker.languages import ContentLanguage, Translatable, active_language
+from ogptracker.uploads import private_storage
 from plans.roles import is_secretariat
 
 OGP_ID_PATTERN = r"^[A-Z]{2}[A-Z]*[0-9]{4}$"
@@ -36,6 +37,7 @@ def month_start(day: datetime.date | None = None) -> datetime.date:
 
 
 class MilestoneStatus(models.TextChoices):
+    NOT_REPORTED = "not_reported", _("Not reported")
     NOT_STARTED = "not_started", _("Not started")
     IN_PROGRESS = "in_progress", _("In progress")
     STUCK = "stuck", _("Stuck")
@@ -44,13 +46,56 @@ class MilestoneStatus(models.TextChoices):
 
 
 class Progress:
-    """Finished milestones over all milestones: the one rule every page states beside its figure."""
+    """Finished milestones over all milestones: the one rule every page states beside its figure.
 
-    RULE = _("Progress counts finished milestones over all milestones.")
+    Milestones nobody has reported on are counted apart (“not reported”), never as started.
+    """
 
-    def __init__(self, finished: int, total: int) -> None:
+    RULE = _(
+        "Progress counts finished milestones over all milestones. A milestone nobody has "
+        "reported on counts as not reported, never as started or finished."
+    )
+
+    def __init__(
+        self,
+        finished: int,
+        total: int,
+        not_reported: int = 0,
+        overdue: int = 0,
+        overdue_unreported: int = 0,
+    ) -> None:
         self.finished = finished or 0
         self.total = total or 0
+        self.not_reported = not_reported or 0
+        self.overdue = overdue or 0
+        self.overdue_unreported = overdue_unreported or 0
+
+    @classmethod
+    def of(cls, obj) -> Progress:
+        """From an object's roll-up annotations (``n_finished``, ``n_milestones``…)."""
+        return cls(
+            getattr(obj, "n_finished", 0),
+            getattr(obj, "n_milestones", 0),
+            getattr(obj, "n_not_reported", 0),
+            getattr(obj, "n_overdue", 0),
+            getattr(obj, "n_overdue_unreported", 0),
+        )
+
+    @classmethod
+    def of_milestones(cls, milestones) -> Progress:
+        milestones = list(milestones)
+        return cls(
+            sum(m.status == MilestoneStatus.FINISHED for m in milestones),
+            len(milestones),
+            sum(m.status == MilestoneStatus.NOT_REPORTED for m in milestones),
+            sum(m.is_overdue for m in milestones),
+            sum(m.is_overdue_unreported for m in milestones),
+        )
+
+    @property
+    def overdue_reported(self) -> int:
+        """Overdue milestones someone reported on (stuck, not started, in progress…)."""
+        return self.overdue - self.overdue_unreported
 
     @property
     def percent(self) -> int:
@@ -60,11 +105,16 @@ class Progress:
     def text(self) -> str:
         if not self.total:
             return str(_("No milestones yet"))
-        return ngettext(
+        text = ngettext(
             "%(finished)s of %(total)s milestone finished",
             "%(finished)s of %(total)s milestones finished",
             self.total,
         ) % {"finished": self.finished, "total": self.total}
+        if self.not_reported:
+            text += " · " + ngettext(
+                "%(count)s not reported", "%(count)s not reported", self.not_reported
+            ) % {"count": self.not_reported}
+        return text
 
     def __str__(self) -> str:
         return self.text
@@ -75,6 +125,33 @@ def overdue_milestones_q(prefix: str = "", today: datetime.date | None = None) -
     return Q(**{f"{prefix}end__lt": month_start(today)}) & ~Q(
         **{f"{prefix}status": MilestoneStatus.FINISHED}
     )
+
+
+def overdue_unreported_q(prefix: str = "", today: datetime.date | None = None) -> Q:
+    """Overdue milestones nobody has reported on: “overdue without a report”."""
+    return Q(**{f"{prefix}end__lt": month_start(today)}) & Q(
+        **{f"{prefix}status": MilestoneStatus.NOT_REPORTED}
+    )
+
+
+def overdue_reported_q(prefix: str = "", today: datetime.date | None = None) -> Q:
+    """Overdue milestones with a reported status (stuck, not started, in progress, incomplete)."""
+    return overdue_milestones_q(prefix, today) & ~Q(
+        **{f"{prefix}status": MilestoneStatus.NOT_REPORTED}
+    )
+
+
+class OverdueKind(models.TextChoices):
+    """The two kinds of lateness the explorer, the API and the exports tell apart."""
+
+    UNREPORTED = "unreported", _("Overdue without a report")
+    REPORTED = "reported", _("Overdue, with a reported status")
+
+
+OVERDUE_KIND_Q = {
+    OverdueKind.UNREPORTED: overdue_unreported_q,
+    OverdueKind.REPORTED: overdue_reported_q,
+}
 
 
 class SearchTerms(SearchQuery):
@@ -116,14 +193,23 @@ class CommitmentQuerySet(models.QuerySet):
                 distinct=True,
             ),
             n_milestones=Count("milestones", distinct=True),
+            n_not_reported=Count(
+                "milestones",
+                filter=Q(milestones__status=MilestoneStatus.NOT_REPORTED),
+                distinct=True,
+            ),
             n_overdue=Count(
                 "milestones", filter=overdue_milestones_q("milestones__"), distinct=True
             ),
+            n_overdue_unreported=Count(
+                "milestones", filter=overdue_unreported_q("milestones__"), distinct=True
+            ),
         )
 
-    def overdue(self) -> CommitmentQuerySet:
-        """Commitments with at least one overdue milestone."""
-        late = Milestone.objects.filter(overdue_milestones_q(), commitment=OuterRef("pk"))
+    def overdue(self, kind: str | None = None) -> CommitmentQuerySet:
+        """Commitments with at least one overdue milestone (of ``kind``, when given)."""
+        rule = OVERDUE_KIND_Q.get(kind, overdue_milestones_q)
+        late = Milestone.objects.filter(rule(), commitment=OuterRef("pk"))
         return self.filter(Exists(late))
 
     def search(self, text: str) -> CommitmentQuerySet:
@@ -275,9 +361,8 @@ class Commitment(Translatable):
     def progress(self) -> Progress:
         """Finished over all milestones, from annotations when the QuerySet loaded them."""
         if hasattr(self, "n_milestones"):
-            return Progress(self.n_finished, self.n_milestones)
-        statuses = [m.status for m in self.milestones.all()]
-        return Progress(statuses.count(MilestoneStatus.FINISHED), len(statuses))
+            return Progress.of(self)
+        return Progress.of_milestones(self.milestones.all())
 
 
 class CommitmentInstitution(models.Model):
@@ -325,9 +410,17 @@ class MilestoneQuerySet(models.QuerySet):
         """Milestones that count as done in a progress figure."""
         return self.filter(status=MilestoneStatus.FINISHED)
 
+    def not_reported(self) -> MilestoneQuerySet:
+        """Milestones nobody has reported on."""
+        return self.filter(status=MilestoneStatus.NOT_REPORTED)
+
     def overdue(self, today: datetime.date | None = None) -> MilestoneQuerySet:
         """Milestones whose end month has passed and that are not finished."""
         return self.filter(overdue_milestones_q(today=today))
+
+    def overdue_unreported(self, today: datetime.date | None = None) -> MilestoneQuerySet:
+        """Overdue milestones nobody has reported on."""
+        return self.filter(overdue_unreported_q(today=today))
 
     def visible_to(self, user) -> MilestoneQuerySet:
         """Milestones of commitments the user may see (drafts: the secretariat only)."""
@@ -372,7 +465,7 @@ class Milestone(Translatable):
         _("status"),
         max_length=20,
         choices=MilestoneStatus.choices,
-        default=MilestoneStatus.NOT_STARTED,
+        default=MilestoneStatus.NOT_REPORTED,
         db_index=True,
     )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -417,14 +510,51 @@ class Milestone(Translatable):
             and self.status != MilestoneStatus.FINISHED
         )
 
+    @property
+    def is_overdue_unreported(self) -> bool:
+        """Overdue and nobody has reported on it."""
+        return self.is_overdue and self.status == MilestoneStatus.NOT_REPORTED
+
+    @property
+    def overdue_kind(self) -> str:
+        """``unreported``, ``reported`` or empty when it is not overdue."""
+        if not self.is_overdue:
+            return ""
+        if self.status == MilestoneStatus.NOT_REPORTED:
+            return OverdueKind.UNREPORTED
+        return OverdueKind.REPORTED
+
 
 class MilestoneUpdate(models.Model):
-    """One status change of a milestone: the public, dated history nobody edits afterwards."""
+    """One entry of a milestone's public history: a status change, a progress report or a
+    correction of an earlier entry. Written only by ``commitments.services``; nobody edits or
+    deletes it afterwards."""
+
+    class Kind(models.TextChoices):
+        STATUS_CHANGE = "status_change", _("Status change")
+        PROGRESS_REPORT = "progress_report", _("Progress report")
+        CORRECTION = "correction", _("Correction")
 
     milestone = models.ForeignKey(
         Milestone, verbose_name=_("milestone"), on_delete=models.CASCADE, related_name="updates"
     )
-    created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    kind = models.CharField(
+        _("kind of entry"),
+        max_length=20,
+        choices=Kind.choices,
+        default=Kind.STATUS_CHANGE,
+        db_index=True,
+    )
+    created_at = models.DateTimeField(_("filed"), default=timezone.now, db_index=True)
+    happened_on = models.DateField(
+        _("happened on"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "When the reported fact happened, if not the day it is filed "
+            "(for example the day a milestone was completed)."
+        ),
+    )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("author"),
@@ -451,15 +581,81 @@ class MilestoneUpdate(models.Model):
         default=active_language,
         help_text=_("The note is shown in the language it was written in."),
     )
+    corrects = models.ForeignKey(
+        "self",
+        verbose_name=_("corrects"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="corrections",
+        help_text=_("The earlier entry of the same milestone this entry corrects."),
+    )
 
     class Meta:
         ordering = ["-created_at", "-pk"]
         verbose_name = _("milestone update")
         verbose_name_plural = _("milestone updates")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind="correction", corrects__isnull=False)
+                | (~Q(kind="correction") & Q(corrects__isnull=True)),
+                name="milestone_update_correction_points_at_an_entry",
+                violation_error_message=_("A correction points at the entry it corrects."),
+            )
+        ]
 
     def __str__(self) -> str:
+        if self.old_status == self.new_status:
+            return f"{self.milestone}: {self.get_kind_display()}"
         return (
             f"{self.milestone}: {self.get_old_status_display()} → {self.get_new_status_display()}"
+        )
+
+    @property
+    def changes_status(self) -> bool:
+        return self.old_status != self.new_status
+
+    @property
+    def happened_on_other_day(self) -> bool:
+        """Whether the fact happened on another day than the entry was filed."""
+        return self.happened_on is not None and self.happened_on != timezone.localdate(
+            self.created_at
+        )
+
+
+def evidence_file_path(instance: EvidenceFile, filename: str) -> str:
+    # The stored name never reuses the uploader's file name (kept, cleaned, in ``original_name``).
+    import uuid
+
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"milestone-evidence/{instance.update.milestone_id}/{uuid.uuid4().hex}.{extension}"
+
+
+class EvidenceFile(models.Model):
+    """A file filed with a history entry, kept outside public file serving."""
+
+    update = models.ForeignKey(
+        MilestoneUpdate,
+        verbose_name=_("update"),
+        on_delete=models.CASCADE,
+        related_name="files",
+    )
+    file = models.FileField(_("file"), upload_to=evidence_file_path, storage=private_storage)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=120)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("evidence file")
+        verbose_name_plural = _("evidence files")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "commitments:evidence_file", kwargs={"update_pk": self.update_id, "pk": self.pk}
         )
 
 

@@ -29,6 +29,11 @@ from plans.serializers import (
 class ProgressSerializer(serializers.Serializer):
     finished = serializers.IntegerField(help_text="Finished milestones.")
     total = serializers.IntegerField(help_text="All milestones.")
+    not_reported = serializers.IntegerField(help_text="Milestones nobody has reported on.")
+    overdue = serializers.IntegerField(help_text="Milestones past their end month, not finished.")
+    overdue_without_report = serializers.IntegerField(
+        help_text="Overdue milestones nobody has reported on (a subset of overdue)."
+    )
     percent = serializers.IntegerField(help_text="finished / total, rounded; 0 without milestones.")
     rule = serializers.CharField(help_text="The rule behind the figure, in words.")
 
@@ -36,6 +41,9 @@ class ProgressSerializer(serializers.Serializer):
         return {
             "finished": progress.finished,
             "total": progress.total,
+            "not_reported": progress.not_reported,
+            "overdue": progress.overdue,
+            "overdue_without_report": progress.overdue_unreported,
             "percent": progress.percent,
             "rule": str(Progress.RULE),
         }
@@ -57,6 +65,10 @@ class MilestoneSummarySerializer(serializers.ModelSerializer):
     overdue = serializers.BooleanField(
         source="is_overdue", help_text="End month passed, not finished."
     )
+    overdue_without_report = serializers.BooleanField(
+        source="is_overdue_unreported",
+        help_text="Overdue and nobody has reported on it (status not_reported).",
+    )
     responsible_institution = InstitutionRefSerializer(read_only=True, allow_null=True)
     translations = translations_field(Milestone)
 
@@ -72,6 +84,7 @@ class MilestoneSummarySerializer(serializers.ModelSerializer):
             "end",
             "status",
             "overdue",
+            "overdue_without_report",
             "responsible_institution",
         ]
 
@@ -184,11 +197,35 @@ class EvidenceLinkSerializer(serializers.ModelSerializer):
 
 
 class MilestoneStatusChangeSerializer(serializers.Serializer):
-    """The body of ``PATCH /milestones/{id}/``: a new status, why, and the evidence."""
+    """The body of ``PATCH /milestones/{id}/``: one entry of the public history.
 
-    status = serializers.ChoiceField(choices=MilestoneStatus.choices)
+    With a new ``status``, a status change; without one (or with the current one), a progress
+    report; with ``corrects``, a correction of that earlier entry. ``note`` is always required.
+    """
+
+    status = serializers.ChoiceField(
+        choices=MilestoneStatus.choices,
+        required=False,
+        help_text="The new status; leave out to report progress without a change.",
+    )
     note = serializers.CharField(
-        required=False, allow_blank=True, default="", max_length=5000, help_text="Why it changed."
+        max_length=5000,
+        help_text="Why the status changes, what progress is reported or what is corrected. "
+        "Required; shown publicly.",
+    )
+    happened_on = serializers.DateField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="When the reported fact happened (YYYY-MM-DD), if not today.",
+    )
+    corrects = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        default=None,
+        min_value=1,
+        max_value=2**63 - 1,
+        help_text="The id of an earlier entry of this milestone's history that this corrects.",
     )
     evidence = EvidenceSerializer(many=True, required=False, default=list, max_length=20)
     updated_at = serializers.DateTimeField(
@@ -198,6 +235,23 @@ class MilestoneStatusChangeSerializer(serializers.Serializer):
         "`If-Unmodified-Since`, do the same).",
     )
 
+    def validate_note(self, value: str) -> str:
+        if not value.strip():
+            raise serializers.ValidationError("Say why: every entry needs a note.")
+        return value
+
+
+class EvidenceFileSerializer(serializers.Serializer):
+    name = serializers.CharField(source="original_name")
+    content_type = serializers.CharField()
+    size = serializers.IntegerField()
+    url = serializers.SerializerMethodField(help_text="Download address (served as attachment).")
+
+    def get_url(self, item) -> str:
+        request = self.context.get("request")
+        path = item.get_absolute_url()
+        return request.build_absolute_uri(path) if request else path
+
 
 class MilestoneUpdateSerializer(serializers.ModelSerializer):
     milestone = serializers.PrimaryKeyRelatedField(read_only=True)
@@ -205,18 +259,32 @@ class MilestoneUpdateSerializer(serializers.ModelSerializer):
     commitment = serializers.CharField(source="milestone.commitment.key", read_only=True)
     author_institution = InstitutionRefSerializer(read_only=True, allow_null=True)
     evidence = EvidenceLinkSerializer(many=True, read_only=True)
+    files = EvidenceFileSerializer(many=True, read_only=True)
+    corrects = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+    corrected_by = serializers.SerializerMethodField(
+        help_text="Ids of the later entries that correct this one."
+    )
 
     class Meta:
         model = MilestoneUpdate
         fields = [
             "id",
+            "kind",
             "milestone",
             "milestone_number",
             "commitment",
             "created_at",
+            "happened_on",
             "old_status",
             "new_status",
             "note",
+            "language",
             "author_institution",
+            "corrects",
+            "corrected_by",
             "evidence",
+            "files",
         ]
+
+    def get_corrected_by(self, update) -> list[int]:
+        return [correction.pk for correction in update.corrections.all()]

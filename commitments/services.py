@@ -1,4 +1,5 @@
-"""Writes that keep the invariants of commitments: every status change is recorded."""
+"""Writes that keep the invariants of commitments: every status change and progress report is
+recorded in the public history, with a reason, and that history is never rewritten."""
 
 from __future__ import annotations
 
@@ -11,9 +12,17 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from commitments.models import Comment, EvidenceLink, Milestone, MilestoneStatus, MilestoneUpdate
+from commitments.models import (
+    Comment,
+    EvidenceFile,
+    EvidenceLink,
+    Milestone,
+    MilestoneStatus,
+    MilestoneUpdate,
+)
 from commitments.signals import comments_approved
 from ogptracker.text import clean_instance, clean_text
+from ogptracker.uploads import MAX_EVIDENCE_FILES, check_evidence_file, clean_file_name
 from plans.roles import is_implementer, is_secretariat
 
 __all__ = [
@@ -23,6 +32,7 @@ __all__ = [
     "is_secretariat",
     "moderate_comments",
     "parse_evidence_lines",
+    "record_milestone_update",
 ]
 
 
@@ -104,7 +114,122 @@ def _clean_evidence(evidence: Iterable) -> list[Evidence]:
     return cleaned
 
 
+def _clean_files(files: Iterable) -> list[tuple]:
+    """(upload, content type, clean name) for each evidence file; all errors at once."""
+    files = [upload for upload in files if upload]
+    errors: list[ValidationError] = []
+    if len(files) > MAX_EVIDENCE_FILES:
+        errors.append(
+            ValidationError(
+                _("Attach at most %(max)s files to one entry; %(count)s were sent.")
+                % {"max": MAX_EVIDENCE_FILES, "count": len(files)}
+            )
+        )
+    cleaned = []
+    for upload in files:
+        try:
+            cleaned.append((upload, check_evidence_file(upload), clean_file_name(upload.name)))
+        except ValidationError as error:
+            errors.append(error)
+    if errors:
+        raise ValidationError({"files": errors})
+    return cleaned
+
+
+def _clean_happened_on(happened_on):
+    if happened_on is None:
+        return None
+    if happened_on > timezone.localdate():
+        raise ValidationError(
+            {"happened_on": _("The date a fact happened cannot be in the future.")}
+        )
+    return happened_on
+
+
 @transaction.atomic
+def record_milestone_update(
+    *,
+    milestone: Milestone,
+    by,
+    note: str,
+    new_status: str | None = None,
+    evidence: Iterable = (),
+    files: Iterable = (),
+    happened_on=None,
+    corrects: MilestoneUpdate | int | None = None,
+) -> MilestoneUpdate:
+    """Write one entry of a milestone's public history, and set its status when it changes.
+
+    The only code that changes a milestone's status or writes its history. Every entry says why
+    (``note``, required). With ``new_status`` equal to the current one (or ``None``) the entry is
+    a progress report; with ``corrects`` it is a correction of that earlier entry of the same
+    milestone (which may also set the status right). Raises ``PermissionDenied`` when ``by`` may
+    not update the milestone and ``ValidationError`` (keyed by field) for bad input; nothing is
+    written then.
+    """
+    note = clean_text(note or "").strip()
+    if not note:
+        raise ValidationError(
+            {"note": _("Say why: every entry of the public history needs a note.")}
+        )
+    if new_status is not None and new_status not in MilestoneStatus.values:
+        raise ValidationError(
+            {"status": _("“%(status)s” is not a milestone status.") % {"status": new_status}}
+        )
+    links = _clean_evidence(evidence)
+    uploads = _clean_files(files)
+    happened_on = _clean_happened_on(happened_on)
+    # Two editors, one winner: the row stays locked until the entry is written.
+    locked = Milestone.objects.select_for_update().select_related("commitment").get(pk=milestone.pk)
+    if not can_update_milestone(by, locked):
+        raise PermissionDenied(_("You may not update this milestone."))
+    corrected = None
+    if corrects is not None:
+        corrected_pk = getattr(corrects, "pk", corrects)
+        corrected = MilestoneUpdate.objects.filter(pk=corrected_pk, milestone=locked).first()
+        if corrected is None:
+            raise ValidationError(
+                {"corrects": _("Choose an earlier entry of this milestone's history.")}
+            )
+    if new_status is None:
+        new_status = locked.status
+    if corrected is not None:
+        kind = MilestoneUpdate.Kind.CORRECTION
+    elif new_status != locked.status:
+        kind = MilestoneUpdate.Kind.STATUS_CHANGE
+    else:
+        kind = MilestoneUpdate.Kind.PROGRESS_REPORT
+    author_institution = None
+    if not is_secretariat(by):
+        author_institution = locked.commitment.institutions.filter(staff=by).order_by("pk").first()
+    update = MilestoneUpdate(
+        milestone=locked,
+        kind=kind,
+        author=by,
+        author_institution=author_institution,
+        old_status=locked.status,
+        new_status=new_status,
+        note=note,
+        happened_on=happened_on,
+        corrects=corrected,
+    )
+    update.save()
+    evidence_links = [EvidenceLink(update=update, url=link.url, title=link.title) for link in links]
+    for evidence_link in evidence_links:
+        clean_instance(evidence_link)  # bulk_create sends no pre_save
+    EvidenceLink.objects.bulk_create(evidence_links)
+    for upload, content_type, name in uploads:
+        stored = EvidenceFile(update=update, original_name=name, content_type=content_type)
+        stored.size = upload.size
+        stored.file.save(name, upload, save=False)
+        stored.save()
+    if new_status != locked.status:
+        locked.status = new_status
+        locked.save(update_fields=["status", "updated_at"])
+    milestone.status = locked.status
+    return update
+
+
 def change_milestone_status(
     *,
     milestone: Milestone,
@@ -112,43 +237,27 @@ def change_milestone_status(
     by,
     note: str = "",
     evidence: Iterable = (),
+    files: Iterable = (),
+    happened_on=None,
 ) -> Milestone:
-    """Set a milestone's status and record the change in its public history.
+    """Set a milestone's status with the reason (``note``) and evidence, as a history entry.
 
-    The only code that changes a milestone's status. Raises ``PermissionDenied`` when ``by`` may
-    not update the milestone and ``ValidationError`` for an unknown status or a bad link.
+    Setting the status it already has files a progress report. See ``record_milestone_update``.
     """
     if new_status not in MilestoneStatus.values:
         raise ValidationError(
             {"status": _("“%(status)s” is not a milestone status.") % {"status": new_status}}
         )
-    links = _clean_evidence(evidence)
-    # Two editors, one winner: the row stays locked until the update is written.
-    locked = Milestone.objects.select_for_update().select_related("commitment").get(pk=milestone.pk)
-    if not can_update_milestone(by, locked):
-        raise PermissionDenied(_("You may not update this milestone."))
-    if new_status == locked.status:
-        milestone.status = locked.status
-        return locked
-    author_institution = None
-    if not is_secretariat(by):
-        author_institution = locked.commitment.institutions.filter(staff=by).order_by("pk").first()
-    update = MilestoneUpdate.objects.create(
-        milestone=locked,
-        author=by,
-        author_institution=author_institution,
-        old_status=locked.status,
+    update = record_milestone_update(
+        milestone=milestone,
+        by=by,
+        note=note,
         new_status=new_status,
-        note=note.strip(),
+        evidence=evidence,
+        files=files,
+        happened_on=happened_on,
     )
-    evidence_links = [EvidenceLink(update=update, url=link.url, title=link.title) for link in links]
-    for evidence_link in evidence_links:
-        clean_instance(evidence_link)  # bulk_create sends no pre_save
-    EvidenceLink.objects.bulk_create(evidence_links)
-    locked.status = new_status
-    locked.save(update_fields=["status", "updated_at"])
-    milestone.status = new_status
-    return locked
+    return update.milestone
 
 
 @transaction.atomic

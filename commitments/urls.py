@@ -11,6 +11,12 @@ urlpatterns = [
     path("commitments/download.csv", views.commitment_csv, name="csv"),
     path("commitments/<str:key>/", views.commitment_detail, name="detail"),
     path("commitments/<str:key>/feed/", feeds.CommitmentUpdatesFeed(), name="commitment_feed"),
+    path("corrections/", views.corrections, name="corrections"),
+    path(
+        "evidence/<int:update_pk>/<int:pk>/",
+        views.evidence_file,
+        name="evidence_file",
+    ),
     path("comments/<str:label>/<int:pk>/", views.comment_create, name="comment"),
     path("feeds/updates/", feeds.UpdatesFeed(), name="feed"),
     path("feeds/updates/plans/<slug:slug>/", feeds.PlanUpdatesFeed(), name="plan_feed"),

@@ -9,7 +9,7 @@ from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Count, F, FloatField, Prefetch, Q
 from django.db.models.functions import Cast, NullIf
-from django.http import Http404, HttpResponseRedirect, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,11 +23,14 @@ from commitments.models import (
     Comment,
     Commitment,
     CommitmentInstitution,
+    EvidenceFile,
     Milestone,
     MilestoneStatus,
     MilestoneUpdate,
+    OverdueKind,
     Progress,
     overdue_milestones_q,
+    overdue_unreported_q,
 )
 from ogptracker.keys import MAX_PK, is_ascii_digits, parse_pk
 from plans.models import ActionPlan, Document, Member
@@ -45,13 +48,23 @@ SORTS = {
 }
 
 
+def ready_to_display(updates):
+    """History entries with what ``includes/updates.html`` reads, loaded up front."""
+    return (
+        updates.select_related("milestone__commitment", "author_institution", "corrects")
+        .prefetch_related(
+            "evidence",
+            "files",
+            Prefetch("corrections", queryset=MilestoneUpdate.objects.order_by("created_at", "pk")),
+        )
+        .order_by("-created_at", "-pk")
+    )
+
+
 def visible_updates(user):
     """Milestone updates of commitments the user may see, newest first, ready to display."""
-    return (
+    return ready_to_display(
         MilestoneUpdate.objects.filter(milestone__in=Milestone.objects.visible_to(user))
-        .select_related("milestone__commitment", "author_institution")
-        .prefetch_related("evidence")
-        .order_by("-created_at", "-pk")
     )
 
 
@@ -63,6 +76,7 @@ def home(request):
     status_counts = Milestone.objects.visible_to(request.user).aggregate(
         total=Count("pk"),
         overdue=Count("pk", filter=overdue_milestones_q()),
+        overdue_unreported=Count("pk", filter=overdue_unreported_q()),
         **{status: Count("pk", filter=Q(status=status)) for status in MilestoneStatus.values},
     )
     statuses = [
@@ -78,7 +92,8 @@ def home(request):
             "past_plans": plans.exclude(pk__in=current.values("pk"))[:6],
             "statuses": statuses,
             "milestones_total": status_counts["total"],
-            "milestones_overdue": status_counts["overdue"],
+            "milestones_overdue": status_counts["overdue"] - status_counts["overdue_unreported"],
+            "milestones_overdue_unreported": status_counts["overdue_unreported"],
             "updates": visible_updates(request.user)[:8],
             "rule": Progress.RULE,
         },
@@ -116,6 +131,9 @@ def commitment_list(request):
     status.empty_label = None
     status.choices = [("", _("Any")), *MilestoneStatus.choices]
     # NullBooleanSelect marks “unknown” (no filter) as its empty value.
+    kind = found.form.fields["overdue_kind"]
+    kind.empty_label = None
+    kind.choices = [("", _("Any")), *OverdueKind.choices]
     found.form.fields["overdue"].widget.choices = [
         ("unknown", _("Any")),
         ("true", _("Only commitments with overdue milestones")),
@@ -191,18 +209,17 @@ def commitment_detail(request, key: str):
             "ogp_values",
             Prefetch(
                 "milestones",
-                queryset=Milestone.objects.select_related("responsible_institution").order_by(
-                    "number"
-                ),
+                queryset=Milestone.objects.select_related("responsible_institution")
+                .prefetch_related(
+                    Prefetch("documents", queryset=Document.objects.order_by("-year", "title"))
+                )
+                .order_by("number"),
             ),
         )
         .get()
     )
     updates = list(
-        MilestoneUpdate.objects.filter(milestone__commitment=commitment)
-        .select_related("milestone", "author_institution")
-        .prefetch_related("evidence")
-        .order_by("-created_at", "-pk")
+        ready_to_display(MilestoneUpdate.objects.filter(milestone__commitment=commitment))
     )
     documents = list(
         Document.objects.visible_to(request.user)
@@ -285,3 +302,43 @@ def comment_create(request, label: str, pk: int):
         {"form": form, "target": target, "action": request.path},
         status=status,
     )
+
+
+CORRECTIONS_PAGE_SIZE = 50
+
+
+def corrections(request):
+    """The public corrections log: every entry that corrects an earlier one, newest first."""
+    found = ready_to_display(
+        MilestoneUpdate.objects.filter(
+            milestone__in=Milestone.objects.visible_to(request.user),
+            kind=MilestoneUpdate.Kind.CORRECTION,
+        )
+    )
+    page = Paginator(found, CORRECTIONS_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "commitments/corrections.html", {"page": page, "updates": page})
+
+
+def evidence_file(request, update_pk: int, pk: int):
+    """An evidence file of a history entry, always as a download; 404 while its commitment is
+    not public (staff excepted)."""
+    if not (1 <= update_pk <= MAX_PK and 1 <= pk <= MAX_PK):
+        raise Http404
+    item = get_object_or_404(
+        EvidenceFile.objects.filter(
+            update__milestone__in=Milestone.objects.visible_to(request.user)
+        ),
+        pk=pk,
+        update_id=update_pk,
+    )
+    try:
+        handle = item.file.open("rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    response = FileResponse(
+        handle, content_type=item.content_type, as_attachment=True, filename=item.original_name
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private"
+    return response

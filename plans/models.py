@@ -36,7 +36,9 @@ def milestone_rollup(milestones: models.QuerySet) -> dict[str, SubqueryCount]:
     return {
         "n_milestones": count(milestones),
         "n_finished": count(milestones.finished()),
+        "n_not_reported": count(milestones.not_reported()),
         "n_overdue": count(milestones.overdue()),
+        "n_overdue_unreported": count(milestones.overdue_unreported()),
     }
 
 

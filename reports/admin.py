@@ -13,7 +13,7 @@ from django.utils.translation import ngettext
 
 from ogptracker.bilingual_admin import BilingualAdmin, BilingualStackedInline
 from plans.roles import is_secretariat
-from reports.forms import ReturnForm
+from reports.forms import PublicNoteForm, ReturnForm
 from reports.models import (
     Attachment,
     CommitmentAssessment,
@@ -27,7 +27,13 @@ from reports.models import (
     Status,
     Transition,
 )
-from reports.services import bump_version, publish_report, return_report
+from reports.services import (
+    bump_version,
+    publish_report,
+    return_report,
+    unpublish_report,
+    was_published,
+)
 
 
 @admin.register(
@@ -160,6 +166,11 @@ class ReportAdmin(BilingualAdmin):
                 name="{}_{}_publish".format(*info),
             ),
             path(
+                "<int:pk>/unpublish/",
+                self.admin_site.admin_view(self.unpublish_view),
+                name="{}_{}_unpublish".format(*info),
+            ),
+            path(
                 "<int:pk>/return/",
                 self.admin_site.admin_view(self.return_view),
                 name="{}_{}_return".format(*info),
@@ -180,9 +191,15 @@ class ReportAdmin(BilingualAdmin):
 
     def publish_view(self, request, pk):
         report = self._workflow_object(request, pk)
-        if request.method == "POST":
+        correction = was_published(report)
+        form = PublicNoteForm(request.POST or None) if correction else None
+        if request.method == "POST" and (form is None or form.is_valid()):
             try:
-                publish_report(report=report, by=request.user)
+                publish_report(
+                    report=report,
+                    by=request.user,
+                    note=form.cleaned_data["note"] if form is not None else "",
+                )
             except ValidationError as error:
                 self.message_user(request, " ".join(error.messages), messages.ERROR)
             else:
@@ -190,7 +207,28 @@ class ReportAdmin(BilingualAdmin):
                     request, _("“%(report)s” is published.") % {"report": report}, messages.SUCCESS
                 )
             return redirect(self._change_url(report))
-        return self._confirm(request, report, action="publish", form=None)
+        return self._confirm(request, report, action="publish", form=form)
+
+    def unpublish_view(self, request, pk):
+        report = self._workflow_object(request, pk)
+        form = PublicNoteForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                unpublish_report(report=report, by=request.user, note=form.cleaned_data["note"])
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    _(
+                        "“%(report)s” is off the public site. Correct it (or return it to its "
+                        "evaluators), then publish the corrected version."
+                    )
+                    % {"report": report},
+                    messages.SUCCESS,
+                )
+            return redirect(self._change_url(report))
+        return self._confirm(request, report, action="unpublish", form=form)
 
     def return_view(self, request, pk):
         report = self._workflow_object(request, pk)
@@ -215,13 +253,16 @@ class ReportAdmin(BilingualAdmin):
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "original": report,
-            "title": _("Publish this report?")
-            if action == "publish"
-            else _("Return this report to draft?"),
+            "title": {
+                "publish": _("Publish this report?"),
+                "unpublish": _("Unpublish this report for correction?"),
+            }.get(action, _("Return this report to draft?")),
             "action": action,
             "form": form,
             "change_url": self._change_url(report),
             "is_submitted": report.status == Status.SUBMITTED,
+            "is_published": report.status == Status.PUBLISHED,
+            "is_correction": action == "publish" and form is not None,
         }
         return TemplateResponse(request, "admin/reports/confirm_transition.html", context)
 

@@ -328,3 +328,15 @@ class ReturnForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("Say what should change; the evaluators read this above their form."),
     )
+
+
+class PublicNoteForm(forms.Form):
+    """The public note of a correction: why a report is unpublished, or what a corrected version
+    changes. Shown, dated, on the report's page."""
+
+    note = forms.CharField(
+        label=_("Public note"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=5000,
+        help_text=_("Shown with its date on the report's public page, in its list of corrections."),
+    )

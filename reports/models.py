@@ -279,7 +279,14 @@ class Report(Translatable):
         """The names shown as “Name of Evaluator” (uses prefetched evaluators)."""
         if self.evaluator_names:
             return self.evaluator_names
-        return ", ".join(u.get_full_name() or u.get_username() for u in self.evaluators.all())
+        # Full names only: a username is an account detail, never shown as a person's name.
+        return ", ".join(name for u in self.evaluators.all() if (name := u.get_full_name().strip()))
+
+    def evaluators_without_name(self) -> list:
+        """Assigned evaluators whose full name is missing (it is required to publish)."""
+        if self.evaluator_names.strip():
+            return []
+        return [u for u in self.evaluators.all() if not u.get_full_name().strip()]
 
     def required_fields(self) -> list[str]:
         return [name for section in self.SECTIONS for q in section.questions for name in q.required]
@@ -915,6 +922,13 @@ class Transition(models.Model):
     from_status = models.CharField(_("from"), max_length=20, choices=Status.choices)
     to_status = models.CharField(_("to"), max_length=20, choices=Status.choices)
     comment = models.TextField(_("comment"), blank=True)
+    is_public = models.BooleanField(
+        _("public note"),
+        default=False,
+        help_text=_(
+            "A correction of a published report: its comment is shown on the report's page."
+        ),
+    )
 
     class Meta:
         ordering = ["created_at", "pk"]

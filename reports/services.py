@@ -52,11 +52,29 @@ def _lock(report: Report) -> Report:
     return type(report).objects.select_for_update().get(pk=report.pk)
 
 
-def _record(report: Report, *, by, from_status: str, to_status: str, comment: str = ""):
+def _record(
+    report: Report,
+    *,
+    by,
+    from_status: str,
+    to_status: str,
+    comment: str = "",
+    is_public: bool = False,
+):
     key = "inception_report" if isinstance(report, InceptionReport) else "end_of_commitment_report"
     return Transition.objects.create(
-        **{key: report}, by=by, from_status=from_status, to_status=to_status, comment=comment
+        **{key: report},
+        by=by,
+        from_status=from_status,
+        to_status=to_status,
+        comment=comment,
+        is_public=is_public,
     )
+
+
+def was_published(report: Report) -> bool:
+    """Whether the report has been public before (so publishing again publishes a correction)."""
+    return report.transitions.filter(to_status=Status.PUBLISHED).exists()
 
 
 def _sync_instance(target: Report, source: Report) -> None:
@@ -131,20 +149,86 @@ def submit_report(*, report: Report, by) -> Report:
 
 
 @transaction.atomic
-def publish_report(*, report: Report, by) -> Report:
-    """Publish a submitted report: it becomes public and read-only for everyone."""
+def publish_report(*, report: Report, by, note: str = "") -> Report:
+    """Publish a submitted report: it becomes public and read-only for everyone.
+
+    Publishing a report that was public before publishes a corrected version: ``note`` (what
+    was corrected) is then required and shown on the report's page. Every evaluator is shown by
+    full name, so a report whose evaluators lack one cannot be published.
+    """
     if not is_secretariat(by):
         raise PermissionDenied(_("Only the secretariat may publish a report."))
     locked = _lock(report)
     if locked.status != Status.SUBMITTED:
         raise ValidationError(_("Only a submitted report can be published."))
-    _record(locked, by=by, from_status=locked.status, to_status=Status.PUBLISHED)
+    if not locked.evaluator_names.strip() and not locked.evaluators.exists():
+        raise ValidationError(
+            {"evaluator_names": _("Name the evaluators before publishing the report.")}
+        )
+    nameless = locked.evaluators_without_name()
+    if nameless:
+        raise ValidationError(
+            {
+                "evaluators": _(
+                    "Evaluators are shown by their full name: give %(users)s a first and last "
+                    "name (or fill in “name of evaluator”) before publishing."
+                )
+                % {"users": ", ".join(u.get_username() for u in nameless)}
+            }
+        )
+    note = (note or "").strip()
+    correction = was_published(locked)
+    if correction and not note:
+        raise ValidationError({"note": _("Say publicly what this corrected version changes.")})
+    _record(
+        locked,
+        by=by,
+        from_status=locked.status,
+        to_status=Status.PUBLISHED,
+        comment=note,
+        is_public=correction,
+    )
     locked.status = Status.PUBLISHED
     locked.published_at = timezone.now()
     locked.version += 1
     locked.save(update_fields=["status", "published_at", "version", "updated_at"])
     _sync_instance(report, locked)
     return locked
+
+
+@transaction.atomic
+def unpublish_report(*, report: Report, by, note: str) -> Report:
+    """Take a published report off the public site for correction, with a public note.
+
+    It goes back to “submitted”: the secretariat corrects it in the admin (or returns it to its
+    evaluators) and publishes the corrected version, whose page lists every correction.
+    """
+    if not is_secretariat(by):
+        raise PermissionDenied(_("Only the secretariat may unpublish a report."))
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError({"note": _("Say publicly why the report is being corrected.")})
+    locked = _lock(report)
+    if locked.status != Status.PUBLISHED:
+        raise ValidationError(_("Only a published report can be unpublished."))
+    _record(
+        locked,
+        by=by,
+        from_status=locked.status,
+        to_status=Status.SUBMITTED,
+        comment=note,
+        is_public=True,
+    )
+    locked.status = Status.SUBMITTED
+    locked.version += 1
+    locked.save(update_fields=["status", "version", "updated_at"])
+    _sync_instance(report, locked)
+    return locked
+
+
+def public_corrections(report: Report):
+    """The report's public correction notes, oldest first (one query)."""
+    return report.transitions.filter(is_public=True).order_by("created_at", "pk")
 
 
 @transaction.atomic
@@ -222,4 +306,7 @@ __all__ = [
     "submit_report",
     "sync_assessments",
     "sync_plans",
+    "unpublish_report",
+    "public_corrections",
+    "was_published",
 ]

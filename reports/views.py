@@ -14,7 +14,13 @@ from django.views.decorators.http import require_http_methods
 from plans.roles import is_secretariat
 from reports.forms import AssessmentFormSet, EndOfCommitmentReportForm, InceptionReportForm
 from reports.models import Attachment, EndOfCommitmentReport, InceptionReport, Status
-from reports.services import EditConflict, IncompleteReport, save_draft, submit_report
+from reports.services import (
+    EditConflict,
+    IncompleteReport,
+    public_corrections,
+    save_draft,
+    submit_report,
+)
 
 CONFLICT_MESSAGE = _(
     "Someone else saved this report after you opened it, so your changes were not saved. "
@@ -29,12 +35,14 @@ CONFLICT_MESSAGE = _(
 
 def inception_detail(request, pk: int):
     report = get_object_or_404(InceptionReport.objects.published().for_detail(), pk=pk)
-    return render(request, "reports/inception_detail.html", {"report": report})
+    context = {"report": report, "corrections": list(public_corrections(report))}
+    return render(request, "reports/inception_detail.html", context)
 
 
 def end_of_commitment_detail(request, pk: int):
     report = get_object_or_404(EndOfCommitmentReport.objects.published().for_detail(), pk=pk)
-    return render(request, "reports/end_of_commitment_detail.html", {"report": report})
+    context = {"report": report, "corrections": list(public_corrections(report))}
+    return render(request, "reports/end_of_commitment_detail.html", context)
 
 
 def _may_read_files(user, report: EndOfCommitmentReport) -> bool:

@@ -39,8 +39,11 @@ def make_implementer(*institutions: Institution, username: str | None = None) ->
     return user
 
 
-def make_evaluator(username: str | None = None) -> User:
-    return make_user(username or f"evaluator{n()}", group=EVALUATOR)
+def make_evaluator(username: str | None = None, **names) -> User:
+    """An evaluator with a full name (reports show it and need it to be published)."""
+    names.setdefault("first_name", "Ana")
+    names.setdefault("last_name", f"Evaluadora {n()}")
+    return make_user(username or f"evaluator{n()}", group=EVALUATOR, **names)
 
 
 def make_member(**fields) -> Member:
@@ -88,7 +91,7 @@ def make_commitment(
             commitment=commitment, institution=lead, role=CommitmentInstitution.Role.LEAD
         )
     for number in range(1, milestones + 1):
-        status = statuses[number - 1] if number <= len(statuses) else MilestoneStatus.NOT_STARTED
+        status = statuses[number - 1] if number <= len(statuses) else MilestoneStatus.NOT_REPORTED
         make_milestone(commitment, number=number, status=status)
     return commitment
 
@@ -213,7 +216,7 @@ def make_mxmex0009(*, member: Member | None = None, plan: ActionPlan | None = No
     """Seed 001: “Open government culture (MXMEX0009)”, its three milestones and one update.
 
     Milestone 1 is finished through the status service (with a note and evidence), so the
-    commitment has a public history entry; milestones 2 and 3 stay not started (overdue).
+    commitment has a public history entry; milestones 2 and 3 stay not reported (overdue).
     """
     from commitments.services import Evidence, change_milestone_status
 

@@ -17,7 +17,12 @@ def add_rows(count: int, secretariat) -> None:
         commitment.ogp_values.add(ogp_value())
         CommitmentInstitution.objects.create(commitment=commitment, institution=institution)
         for milestone in commitment.milestones.all():
-            change_milestone_status(milestone=milestone, new_status="in_progress", by=secretariat)
+            change_milestone_status(
+                milestone=milestone,
+                new_status="in_progress",
+                by=secretariat,
+                note="Reported by the test",
+            )
         Document.objects.create(title="Doc", member=plan.member, action_plan=plan, year=2022)
         Meeting.objects.create(
             title="Mesa",

@@ -131,7 +131,7 @@ def test_the_admin_stores_clean_text(client, secretariat):
     assert response.status_code == 200
     assert "Null characters are not allowed." in response.content.decode()
     milestone.refresh_from_db()
-    assert milestone.status == "not_started"
+    assert milestone.status == "not_reported"
     response = client.post(
         f"{MILESTONES}{milestone.pk}/change/",
         {
@@ -310,7 +310,7 @@ def test_an_evidence_link_beyond_its_column_is_a_form_error_in_the_admin(client,
     assert response.status_code == 200
     assert "Line 1: the link has 1020 characters; at most 1000." in response.content.decode()
     milestone.refresh_from_db()
-    assert milestone.status == "not_started"
+    assert milestone.status == "not_reported"
     assert not MilestoneUpdate.objects.exists()
 
 

@@ -16,19 +16,20 @@ def progress_of(obj) -> Progress:
     if isinstance(obj, Progress):
         return obj
     if hasattr(obj, "n_milestones"):
-        return Progress(obj.n_finished, obj.n_milestones)
+        return Progress.of(obj)
     return obj.progress
 
 
 @register.inclusion_tag("includes/progress.html")
-def progress(obj, rule: bool = False, overdue: int | None = None) -> dict:
-    """The bar, “2 of 3 milestones finished”, the overdue count, and (optionally) the rule."""
-    if overdue is None:
-        overdue = getattr(obj, "n_overdue", 0)
+def progress(obj, rule: bool = False) -> dict:
+    """The bar, “0 of 3 milestones finished · 3 not reported”, the overdue counts (reported and
+    without a report, apart), and (optionally) the rule."""
+    figures = progress_of(obj)
     return {
-        "progress": progress_of(obj),
+        "progress": figures,
         "show_rule": rule,
-        "overdue": overdue,
+        "overdue": figures.overdue_reported,
+        "overdue_unreported": figures.overdue_unreported,
         "rule": Progress.RULE,
     }
 

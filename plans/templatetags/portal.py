@@ -141,3 +141,23 @@ def shown(value, block: bool = False, links: bool = False):
     if block:
         return format_html('<p class="lang-note">{}</p>{}', note, body)
     return format_html('{} <span class="lang-note">({})</span>', body, note)
+
+
+@register.simple_tag
+def document_meta(document) -> str:
+    """What a document is, after its title: year, type, language, and whether a copy is online
+    (a document without a link or file is named, never linked)."""
+    parts = []
+    if document.year:
+        parts.append(str(document.year))
+    elif document.date:
+        parts.append(str(document.date.year))
+    if document.doc_type:
+        parts.append(str(document.get_doc_type_display()))
+    if document.language:
+        parts.append(str(document.get_language_display()))
+    if not document.link:
+        parts.append(str(_("no copy online yet")))
+    elif document.url and not document.file:
+        parts.append(str(_("Web page")))
+    return ", ".join(parts)

@@ -12,23 +12,57 @@ from reports.models import (
     CommitmentAssessment,
     EndOfCommitmentReport,
     InceptionReport,
+    display_value,
     published_reports_for_member,
 )
 
 register = template.Library()
 
 
+def _answers(report, names) -> list[dict]:
+    """Each answered question of ``names``: its text and the answer in the reader's language."""
+    if report is None:
+        return []
+    rows = []
+    for name in names:
+        answer = display_value(report, name)
+        if answer:
+            rows.append({"question": report._meta.get_field(name).verbose_name, "answer": answer})
+    return rows
+
+
 @register.inclusion_tag("reports/includes/commitment_summary.html")
 def commitment_report_summary(commitment) -> dict:
-    """The “Inception Report Summary” and the End of Commitment Report link (two queries)."""
+    """The “Inception Report Summary” and what the published End of Commitment Report assessed:
+    its completion level and its “Did it open government?” answers, linked (two queries)."""
     assessment = (
         CommitmentAssessment.objects.published()
         .for_commitment(commitment)
         .select_related("nature", "change", "report__action_plan")
         .first()
     )
-    end_report = EndOfCommitmentReport.objects.published().filter(commitment=commitment).first()
-    return {"assessment": assessment, "end_of_commitment_report": end_report}
+    end_report = (
+        EndOfCommitmentReport.objects.published()
+        .filter(commitment=commitment)
+        .select_related("as_planned", "problem_addressed")
+        .first()
+    )
+    completion = _answers(end_report, ("progress_level", "as_planned"))
+    open_government = _answers(
+        end_report,
+        (
+            "access_to_information",
+            "civic_participation",
+            "public_accountability",
+            "problem_addressed",
+        ),
+    )
+    return {
+        "assessment": assessment,
+        "end_of_commitment_report": end_report,
+        "completion": completion,
+        "open_government": open_government,
+    }
 
 
 @register.inclusion_tag("reports/includes/plan_reports.html")

@@ -146,7 +146,7 @@ def test_a_session_write_without_its_csrf_token_is_a_json_403(secretariat, miles
     )
     assert_error(response, 403, "permission_denied")
     milestone.refresh_from_db()
-    assert milestone.status == MilestoneStatus.NOT_STARTED
+    assert milestone.status == MilestoneStatus.NOT_REPORTED
 
 
 @pytest.fixture
@@ -179,7 +179,7 @@ def test_a_deeply_nested_json_body_is_a_400(editor, milestone):
     )
     assert_error(response, 400, "parse_error")
     milestone.refresh_from_db()
-    assert milestone.status == MilestoneStatus.NOT_STARTED
+    assert milestone.status == MilestoneStatus.NOT_REPORTED
 
 
 def test_a_body_that_is_not_json_is_a_json_415(editor, milestone):

@@ -81,8 +81,12 @@ def test_commitment_list_has_counts_progress_milestones_and_only_published(clien
     assert first["progress"] == {
         "finished": 1,
         "total": 3,
+        "not_reported": 1,
+        "overdue": 2,
+        "overdue_without_report": 1,
         "percent": 33,
-        "rule": "Progress counts finished milestones over all milestones.",
+        "rule": "Progress counts finished milestones over all milestones. A milestone nobody "
+        "has reported on counts as not reported, never as started or finished.",
     }
     assert [m["number"] for m in first["milestones"]] == [1, 2, 3]
     assert first["milestones"][1]["status"] == "in_progress"
@@ -238,7 +242,7 @@ def test_milestones_and_their_history(client, published):
     update = history["results"][0]
     assert update["milestone"] == first.milestones.get(number=2).pk
     assert (update["old_status"], update["new_status"], update["note"]) == (
-        "not_started",
+        "not_reported",
         "in_progress",
         "Arrancó",
     )
@@ -301,6 +305,7 @@ def _three_of_everything(secretariat):
             new_status="finished",
             by=secretariat,
             evidence=[{"url": "https://example.org/a"}, {"url": "https://example.org/b"}],
+            note="Reported by the test",
         )
         plan.lead_institutions.add(lead)
         plan.consortium_members.add(factories.make_member())
@@ -316,7 +321,8 @@ def _three_of_everything(secretariat):
         # 1. count  2. milestones with commitment, institution and last update
         ("/api/v1/milestones/", 2),
         # 1. count  2. updates with milestone, commitment, institution  3. prefetch evidence
-        ("/api/v1/milestone-updates/", 3),
+        # links  4. prefetch evidence files  5. prefetch corrections
+        ("/api/v1/milestone-updates/", 5),
         # 1. count  2. plans with member and commitment counts  3. prefetch consortium members
         # 4. prefetch lead institutions  5. prefetch endorsements
         ("/api/v1/plans/", 5),

@@ -55,7 +55,7 @@ def test_schema_describes_every_endpoint_with_its_errors(client):
     }
     assert {"tokenAuth": []} in patch["security"] and {} not in patch["security"]
     body = schema["components"]["schemas"]["MilestoneStatusChangeRequest"]
-    assert body["required"] == ["status"]
+    assert body["required"] == ["note"]
     for path, operations in paths.items():
         for method, operation in operations.items():
             for status, response in operation["responses"].items():

@@ -40,7 +40,7 @@ def patch(api, milestone, body=BODY, **extra):
 
 def unchanged(milestone) -> bool:
     milestone.refresh_from_db()
-    return milestone.status == MilestoneStatus.NOT_STARTED and not milestone.updates.exists()
+    return milestone.status == MilestoneStatus.NOT_REPORTED and not milestone.updates.exists()
 
 
 def test_anonymous_cannot_change_a_status(api, ours):
@@ -63,7 +63,7 @@ def test_implementer_changes_its_institutions_milestone_through_the_service(
     assert ours.status == MilestoneStatus.FINISHED
     update = MilestoneUpdate.objects.get(milestone=ours)
     assert (update.old_status, update.new_status, update.note) == (
-        "not_started",
+        "not_reported",
         "finished",
         "Se publicó el portal",
     )
@@ -112,22 +112,34 @@ def test_secretariat_changes_any_milestone_with_a_token(api, secretariat, ours, 
     assert MilestoneUpdate.objects.filter(author=secretariat).count() == 2
 
 
-def test_the_same_status_again_records_nothing(api, secretariat, ours):
+def test_the_same_status_again_with_a_note_files_a_progress_report(api, secretariat, ours):
     api.force_authenticate(secretariat)
     patch(api, ours)
     assert patch(api, ours).status_code == 200
-    assert ours.updates.count() == 1
+    assert list(ours.updates.order_by("pk").values_list("kind", flat=True)) == [
+        "status_change",
+        "progress_report",
+    ]
 
 
 @pytest.mark.parametrize(
     ("body", "fields"),
     [
-        ({"status": "done"}, ["status"]),
-        ({}, ["status"]),
-        ({"status": "finished", "evidence": [{"url": "not a link"}]}, ["evidence.0.url"]),
-        ({"status": "finished", "evidence": [{"url": "ftp://example.org/x"}]}, ["evidence.0.url"]),
-        ({"status": "finished", "evidence": "https://example.org"}, ["evidence"]),
+        ({"status": "done", "note": "x"}, ["status"]),
+        ({}, ["note"]),
+        ({"status": "finished"}, ["note"]),
+        (
+            {"status": "finished", "note": "x", "evidence": [{"url": "not a link"}]},
+            ["evidence.0.url"],
+        ),
+        (
+            {"status": "finished", "note": "x", "evidence": [{"url": "ftp://example.org/x"}]},
+            ["evidence.0.url"],
+        ),
+        ({"status": "finished", "note": "x", "evidence": "https://example.org"}, ["evidence"]),
         ({"status": "finished", "note": "x" * 5001}, ["note"]),
+        ({"note": "x", "happened_on": "15/04/2022"}, ["happened_on"]),
+        ({"note": "x", "corrects": "first"}, ["corrects"]),
     ],
 )
 def test_bad_bodies_are_400_naming_the_field_and_change_nothing(

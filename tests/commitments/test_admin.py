@@ -117,7 +117,7 @@ def test_the_change_form_changes_status_through_the_service(client, secretariat)
     assert milestone.status == "in_progress"
     update = MilestoneUpdate.objects.get()
     assert (update.old_status, update.new_status, update.note, update.author) == (
-        "not_started",
+        "not_reported",
         "in_progress",
         "Work began",
         secretariat,
@@ -141,7 +141,7 @@ def test_a_status_change_without_a_note_or_with_a_bad_link_is_refused_and_change
     )
     assert "is not a web address" in response.content.decode()
     milestone.refresh_from_db()
-    assert milestone.status == "not_started"
+    assert milestone.status == "not_reported"
     assert not MilestoneUpdate.objects.exists()
 
 
@@ -379,7 +379,7 @@ def test_the_bulk_action_of_an_implementer_touches_only_its_milestones(
     )
     mine.refresh_from_db()
     theirs.refresh_from_db()
-    assert (mine.status, theirs.status) == ("finished", "not_started")
+    assert (mine.status, theirs.status) == ("finished", "not_reported")
 
 
 # Evaluator and anonymous

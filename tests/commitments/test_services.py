@@ -20,17 +20,25 @@ def test_a_status_change_writes_exactly_one_update_with_its_note_and_evidence(se
     milestone.refresh_from_db()
     assert milestone.status == MilestoneStatus.IN_PROGRESS
     update = MilestoneUpdate.objects.get()
-    assert (update.old_status, update.new_status) == ("not_started", "in_progress")
+    assert (update.old_status, update.new_status) == ("not_reported", "in_progress")
     assert (update.author, update.note) == (secretariat, "Study under way")
     assert [(link.title, link.url) for link in update.evidence.all()] == [
         ("Study", "https://example.org/study")
     ]
 
 
-def test_setting_the_same_status_records_nothing(secretariat):
+def test_setting_the_same_status_with_a_note_files_a_progress_report(secretariat):
     milestone = make_commitment(milestones=1).milestones.get()
-    change_milestone_status(milestone=milestone, new_status="not_started", by=secretariat)
-    assert MilestoneUpdate.objects.count() == 0
+    change_milestone_status(
+        milestone=milestone, new_status="not_reported", by=secretariat, note="Still gathering data"
+    )
+    update = MilestoneUpdate.objects.get()
+    assert (update.kind, update.old_status, update.new_status, update.note) == (
+        "progress_report",
+        "not_reported",
+        "not_reported",
+        "Still gathering data",
+    )
 
 
 def test_an_implementer_updates_its_institutions_milestones_and_signs_with_the_institution(
@@ -46,9 +54,11 @@ def test_an_implementer_outside_the_commitments_institutions_is_refused(implemen
     other = make_institution(name="Otra institución")
     milestone = make_commitment(milestones=1, lead=other).milestones.get()
     with pytest.raises(PermissionDenied):
-        change_milestone_status(milestone=milestone, new_status="finished", by=implementer)
+        change_milestone_status(
+            milestone=milestone, new_status="finished", by=implementer, note="Reported by the test"
+        )
     milestone.refresh_from_db()
-    assert milestone.status == "not_started"
+    assert milestone.status == "not_reported"
     assert MilestoneUpdate.objects.count() == 0
 
 
@@ -56,23 +66,28 @@ def test_users_without_a_role_and_evaluators_are_refused(evaluator):
     milestone = make_commitment(milestones=1).milestones.get()
     for user in (evaluator, make_user()):
         with pytest.raises(PermissionDenied):
-            change_milestone_status(milestone=milestone, new_status="finished", by=user)
+            change_milestone_status(
+                milestone=milestone, new_status="finished", by=user, note="Reported by the test"
+            )
     assert MilestoneUpdate.objects.count() == 0
 
 
 def test_an_unknown_status_or_a_bad_link_changes_nothing(secretariat):
     milestone = make_commitment(milestones=1).milestones.get()
     with pytest.raises(ValidationError):
-        change_milestone_status(milestone=milestone, new_status="done", by=secretariat)
+        change_milestone_status(
+            milestone=milestone, new_status="done", by=secretariat, note="Reported by the test"
+        )
     with pytest.raises(ValidationError):
         change_milestone_status(
             milestone=milestone,
             new_status="finished",
             by=secretariat,
             evidence=["javascript:alert(1)"],
+            note="Reported by the test",
         )
     milestone.refresh_from_db()
-    assert milestone.status == "not_started"
+    assert milestone.status == "not_reported"
     assert MilestoneUpdate.objects.count() == 0
 
 

@@ -96,11 +96,15 @@ def test_home_query_count_is_flat(client, django_assert_num_queries):
         plan = make_plan(end_year=datetime.date.today().year + 1)
         commitment = make_commitment(plan, milestones=3)
         change_milestone_status(
-            milestone=commitment.milestones.first(), new_status="finished", by=make_secretariat()
+            milestone=commitment.milestones.first(),
+            new_status="finished",
+            by=make_secretariat(),
+            note="Reported by the test",
         )
     # 1 members with roll-ups  2 plans in implementation  3 earlier plans
-    # 4 milestone status counts  5 latest updates  6 their evidence links
-    with django_assert_num_queries(6):
+    # 4 milestone status counts  5 latest updates  6 their evidence links  7 their files
+    # 8 their corrections
+    with django_assert_num_queries(8):
         response = client.get("/en/")
     assert response.content.decode().count('class="timeline-item"') == 3
 
@@ -116,7 +120,7 @@ def test_explorer_lists_published_commitments_with_count_and_progress(client):
     html = response.content.decode()
     assert "1 commitment found" in html
     assert "Open government culture" in html
-    assert "1 of 3 milestones finished (33%)" in html
+    assert "1 of 3 milestones finished · 2 not reported (33%)" in html
     assert "Hidden draft" not in html and "In a draft plan" not in html
     assert_light_and_strict(response)
 
@@ -273,8 +277,8 @@ def test_commitment_page_shows_the_seed_content(client):
         "02/2022",
         "04/2022",
         "05/2022",
-        "1 of 3 milestones finished (33%)",
-        "Progress counts finished milestones over all milestones.",
+        "1 of 3 milestones finished · 2 not reported (33%)",
+        "Progress counts finished milestones over all milestones. A milestone nobody has reported on counts as not reported, never as started or finished.",
         "The municipal openness study was delivered",
         'href="https://example.org/estudio-apertura"',
         "Estudio municipal",
@@ -289,10 +293,11 @@ def test_commitment_page_shows_the_seed_content(client):
 def test_commitment_page_marks_overdue_milestones_in_words(client):
     make_mxmex0009()
     html = client.get("/en/commitments/MXMEX0009/").content.decode()
-    # Milestones 2 and 3 ended in 2022 and are not finished; milestone 1 is finished.
-    assert html.count("⚠</span> Overdue") == 2
+    # Milestones 2 and 3 ended in 2022 and nobody reported on them; milestone 1 is finished.
+    assert html.count("?</span> Overdue without a report") == 2
+    assert "⚠</span> Overdue<" not in html
     assert "✓</span> Finished" in html
-    assert "2 overdue" in html
+    assert "2 overdue without a report" in html
 
 
 def test_commitment_without_ogp_id_is_reached_by_its_number(client):
@@ -341,16 +346,18 @@ def test_commitment_query_count_is_flat(client, django_assert_num_queries):
             new_status="in_progress",
             by=secretariat,
             evidence=["https://example.org/a", "https://example.org/b"],
+            note="Reported by the test",
         )
     Document.objects.create(title="Minutes", commitment=commitment, url="https://example.org/m")
     Document.objects.create(title="Report", commitment=commitment, url="https://example.org/r")
     warm_caches()
     # 1 the commitment (visibility)  2 the commitment with its progress
     # 3 its plans with members  4 institutions  5 OGP values  6 milestones
-    # 7 history  8 evidence links  9 documents  10 approved comments
-    # 11 the published Inception Report assessment (reports)
-    # 12 the published End of Commitment Report (reports)
-    with django_assert_num_queries(12):
+    # 7 the milestones' documents  8 history  9 evidence links  10 evidence files
+    # 11 corrections  12 documents  13 approved comments
+    # 14 the published Inception Report assessment (reports)
+    # 15 the published End of Commitment Report (reports)
+    with django_assert_num_queries(15):
         response = client.get("/en/commitments/MXMEX0009/")
     assert response.content.decode().count('class="timeline-item"') == 6
 
@@ -369,17 +376,23 @@ def test_feeds_parse_as_atom_and_hold_published_updates(client):
     commitment = make_mxmex0009()
     hidden = make_commitment(title="Draft", milestones=1, published=False)
     change_milestone_status(
-        milestone=hidden.milestones.get(), new_status="finished", by=make_secretariat()
+        milestone=hidden.milestones.get(),
+        new_status="finished",
+        by=make_secretariat(),
+        note="Reported by the test",
     )
     other = make_commitment(title="Elsewhere", milestones=1)
     change_milestone_status(
-        milestone=other.milestones.get(), new_status="stuck", by=make_secretariat()
+        milestone=other.milestones.get(),
+        new_status="stuck",
+        by=make_secretariat(),
+        note="Reported by the test",
     )
 
     site = _atom_entries(client.get("/en/feeds/updates/"))
     assert len(site) == 2
     titles = [entry.find(f"{ATOM}title").text for entry in site]
-    assert "MXMEX0009, milestone 1: Not started → Finished" in titles
+    assert "MXMEX0009, milestone 1: Not reported → Finished" in titles
 
     plan = commitment.action_plans.get()
     per_plan = _atom_entries(client.get(f"/en/feeds/updates/plans/{plan.slug}/"))
@@ -457,7 +470,6 @@ def test_spanish_pages_are_in_spanish(client):
         "Derecho a la información",
         "Acceso a la información",
         "Terminado",
-        "Vencido",
         "Deja una respuesta",
         "No hay comentarios",
         "Tu dirección de correo electrónico no será publicada.",
@@ -511,9 +523,11 @@ def test_feed_query_count_is_flat(client, django_assert_num_queries):
             new_status="finished",
             by=secretariat,
             evidence=["https://example.org/e"],
+            note="Reported by the test",
         )
     # 1 the latest updates with milestones, commitments and institutions  2 their evidence
-    with django_assert_num_queries(2):
+    # links  3 their evidence files
+    with django_assert_num_queries(3):
         response = client.get("/en/feeds/updates/")
     assert len(_atom_entries(response)) == 3
 

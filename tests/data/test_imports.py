@@ -418,7 +418,7 @@ def test_both_files_round_trip_into_an_empty_database(client, secretariat):
     finished = Milestone.objects.get(commitment__ogp_id="MXMEX0009", number=1)
     update = finished.updates.get()
     assert (update.old_status, update.new_status, update.author) == (
-        "not_started",
+        "not_reported",
         "finished",
         secretariat,
     )
@@ -473,7 +473,7 @@ def test_a_status_change_without_a_user_who_may_make_it_writes_nothing(client, i
     for by in (None, implementer):
         report = import_commitments(None, milestones=write_csv(rows), by=by)
         assert [(p.line, p.column) for p in report.problems] == [(3, "Status")]
-    assert Milestone.objects.get(commitment__ogp_id="MXMEX0009", number=2).status == "not_started"
+    assert Milestone.objects.get(commitment__ogp_id="MXMEX0009", number=2).status == "not_reported"
 
 
 def test_a_bad_milestones_file_undoes_the_commitments_too(client, secretariat):

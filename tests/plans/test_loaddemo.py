@@ -206,6 +206,37 @@ def test_mexico_state_plan_has_its_eight_commitments_in_order(loaded):
     assert leads == {7: "INFOEM", 8: "IEEM"}
 
 
+def test_the_demos_mxmex0009_milestones_are_not_reported_on_pages_csv_and_api(client, loaded):
+    """No seed reports a status: nothing may show them as “Not started” or plainly overdue."""
+    from rest_framework.test import APIClient
+
+    from tests.commitments.test_record import states_not_started
+
+    pages = [
+        "/en/",
+        "/en/commitments/MXMEX0009/",
+        "/en/commitments/?q=MXMEX0009",
+        *(
+            plan.get_absolute_url()
+            for plan in ActionPlan.objects.filter(commitments__ogp_id="MXMEX0009")
+        ),
+    ]
+    for url in pages:
+        assert not states_not_started(client.get(url).content.decode()), url
+    page = client.get("/en/commitments/MXMEX0009/").content.decode()
+    assert page.count("?</span> Not reported") == 3
+    assert page.count("Overdue without a report</span>") == 3
+    assert "⚠</span> Overdue<" not in page
+    assert "What the End of Commitment Report assessed" in page
+    rows = b"".join(client.get("/data/milestones.csv").streaming_content).decode().splitlines()
+    mxmex0009 = [row for row in rows if row.startswith("MXMEX0009,")]
+    assert len(mxmex0009) == 3 and all(",not_reported," in row for row in mxmex0009)
+    body = APIClient().get("/api/v1/commitments/MXMEX0009/").json()
+    assert [m["status"] for m in body["milestones"]] == ["not_reported"] * 3
+    assert all(m["overdue_without_report"] for m in body["milestones"])
+    assert body["progress"]["not_reported"] == 3
+
+
 def test_mxmex0009_is_complete_in_both_plans_with_three_milestones(loaded):
     commitment = Commitment.objects.get(ogp_id="MXMEX0009")
     assert commitment.title == "Open government culture"
@@ -259,7 +290,7 @@ def test_mxmex0009_is_complete_in_both_plans_with_three_milestones(loaded):
     assert milestones[1].title_es.startswith("Implementar el intercambio de prácticas de apertura")
     assert milestones[2].title_es.startswith("Elaborar una agenda local para la difusión")
     # The seed does not say their status: they keep the default, with no invented history.
-    assert {m.status for m in milestones} == {MilestoneStatus.NOT_STARTED}
+    assert {m.status for m in milestones} == {MilestoneStatus.NOT_REPORTED}
     assert not any(m.updates.exists() for m in milestones)
 
 

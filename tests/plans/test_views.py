@@ -133,11 +133,11 @@ def test_member_page_shows_the_seed_shape(client):
         "Directora General de Transparencia y Gobierno Abierto",
         "grethel.pilgram@funcionpublica.gob.mx",
         "Commitment 2",
-        "3 of 6 milestones finished (50%)",
+        "3 of 6 milestones finished · 3 not reported (50%)",
         "Mexico Co-Creation Brief 2024",
         "2024, IRM Report, Web page",
         "3 resources",
-        "Progress counts finished milestones over all milestones.",
+        "Progress counts finished milestones over all milestones. A milestone nobody has reported on counts as not reported, never as started or finished.",
     ]:
         assert text in html, text
     assert_light_and_strict(response)
@@ -262,7 +262,7 @@ def test_plan_page_shows_the_seed_shape(client):
         "Borde Político",
         "México Evalúa",
         "Open government culture",
-        "1 of 3 milestones finished (33%)",
+        "1 of 3 milestones finished · 2 not reported (33%)",
         "Virtual thematic round-table",
         'href="https://example.org/minutes"',
         "No comments yet",
@@ -345,9 +345,9 @@ def test_institution_page_shows_what_it_leads_and_supports(client):
     html = response.content.decode()
     assert "Leads 1 commitment" in html and "Supports 1 commitment" in html
     assert "Led" in html and "Supported" in html and "Draft" not in html
-    assert "1 of 3 milestones finished (33%)" in html
+    assert "1 of 3 milestones finished · 2 not reported (33%)" in html
     assert_light_and_strict(response)
-    assert led.progress.text == "1 of 2 milestones finished"
+    assert led.progress.text == "1 of 2 milestones finished · 1 not reported"
 
 
 def test_institution_query_count_is_flat(client, django_assert_num_queries):
