@@ -42,7 +42,13 @@ LABEL_CHARS = 30  # a commitment's or plan's title beside its bars
 
 # A mark for every status besides its colour, so no status is told by colour alone.
 # Statuses missing here (added to the model later) get the fallback mark and pattern.
-SYMBOLS = {"finished": "✓", "in_progress": "◐", "stuck": "■", "incomplete": "✕"}
+SYMBOLS = {
+    "finished": "✓",
+    "in_progress": "◐",
+    "stuck": "■",
+    "incomplete": "✕",
+    "not_reported": "?",
+}
 FALLBACK_SYMBOL = "○"
 PATTERNS = {
     "finished": "solid",
@@ -119,6 +125,12 @@ def status_styles() -> list[StatusStyle]:
         )
         for code, label in MilestoneStatus.choices
     ]
+
+
+def present_styles(codes) -> list[StatusStyle]:
+    """The styles of the statuses a chart draws: a legend explains only what is there."""
+    codes = set(codes)
+    return [style for style in status_styles() if style.code in codes]
 
 
 def status_style(code: str) -> StatusStyle:
@@ -393,7 +405,7 @@ def commitment_timeline(
         height=num(y + 6),
         ticks=axis.ticks(),
         today=today_line(axis, today),
-        statuses=status_styles(),
+        statuses=present_styles(m.status for m in milestones),
         extra={
             "rows": rows,
             "axis_bottom": num(y),
@@ -609,7 +621,7 @@ def _gantt(plan, commitments, milestones, first, last, today) -> Chart:
         height=num(y + 6),
         ticks=axis.ticks(),
         today=today_line(axis, today),
-        statuses=status_styles(),
+        statuses=present_styles(r[5] for r in milestones),
         extra={
             "rows": rows,
             "label_right": num(label_right),
@@ -762,7 +774,8 @@ def status_distribution(counts: dict[str, int], overdue: int, chart_id: str) -> 
     scale = (right - left) / total
     segments = []
     x = left
-    for position, style in enumerate(status_styles()):
+    drawn = present_styles(code for code, count in counts.items() if count)
+    for position, style in enumerate(drawn):
         count = counts.get(style.code, 0)
         width = count * scale
         segments.append(
@@ -798,7 +811,7 @@ def status_distribution(counts: dict[str, int], overdue: int, chart_id: str) -> 
         title=_("Milestones by status"),
         description=description,
         height=num(overdue_y + 40),
-        statuses=status_styles(),
+        statuses=drawn,
         extra={
             "segments": segments,
             "total": total,
@@ -960,6 +973,8 @@ def institution_comparison(institution, chart_id: str) -> Chart | None:
         code: statistics.median(row.get(code, 0) for row in others) if others else 0
         for code, *_rest in keys
     }
+    # A status neither it nor the median has is left out; overdue is always shown.
+    keys = [key for key in keys if key[0] == "overdue" or own.get(key[0], 0) or medians[key[0]]]
     largest = max([own.get(code, 0) for code, *_rest in keys] + list(medians.values()) + [1])
     left, right = 170, WIDTH - 60
     scale = (right - left) / largest
@@ -1014,7 +1029,7 @@ def institution_comparison(institution, chart_id: str) -> Chart | None:
         title=_("Its milestones by status, beside the other institutions' median"),
         description=description,
         height=num(y + 8),
-        statuses=status_styles(),
+        statuses=present_styles(key[0] for key in keys),
         extra={
             "rows": rows,
             "left": num(left),

@@ -91,7 +91,7 @@ def test_the_commitment_timeline_parses_and_names_every_milestone(client):
     lines = texts(svg)
     for number, title_text in enumerate(titles, start=1):
         assert f"{number}. {title_text}" in lines
-    assert sum(1 for line in lines if line.startswith("○ Not started")) == 3
+    assert sum(1 for line in lines if line.startswith("? Not reported")) == 3
     table = chart_table(html, f"timeline-{commitment.pk}")
     assert [row[1] for row in table[1:]] == titles
     assert "Show as table" in html
@@ -116,7 +116,7 @@ def test_the_timeline_says_how_early_or_late_each_milestone_was_finished(client,
     months = charts.month_index(timezone.localdate()) - charts.month_index(
         datetime.date(2022, 4, 1)
     )
-    assert f"○ Not started · overdue by {months} months" in lines
+    assert f"? Not reported · overdue by {months} months" in lines
     table = chart_table(html, f"timeline-{commitment.pk}")
     assert table[1][5:] == ["07/2022", "3 months late"]
     assert table[2][5:] == ["04/2022", "on time"]
@@ -201,9 +201,9 @@ def test_a_status_change_shows_on_the_timeline_and_the_plans_progress_line_at_on
     assert "3 should have finished by" in desc and "and 1 had" in desc
     gantt = chart_svgs(plan_page)[f"gantt-{plan.pk}"]
     assert [t.text for t in gantt.iter(f"{SVG}title")][1:] == [
-        "1.1 Not started, overdue",
+        "1.1 Not reported, overdue",
         "1.2 Finished",
-        "1.3 Not started, overdue",
+        "1.3 Not reported, overdue",
     ]
     timeline = texts(
         chart_svgs(client.get(commitment.get_absolute_url()).content.decode())[
@@ -249,9 +249,9 @@ def test_the_gantt_names_every_milestone_and_its_table_has_the_same_numbers(clie
     assert names == [
         "1.1 Finished",
         "1.2 Stuck, overdue",
-        "1.3 Not started, overdue",
+        "1.3 Not reported, overdue",
         "2.1 In progress, overdue",
-        "2.2 Not started, overdue",
+        "2.2 Not reported, overdue",
     ]
     table = chart_table(html, f"gantt-{plan.pk}")
     assert table[1] == [first.title, "02/2022", "04/2022", "3", "1", "2"]
@@ -337,13 +337,11 @@ def test_the_member_status_bar_and_its_table_have_the_same_numbers(client):
     assert status_lines(svg) == {
         str(label): f"{count} ({percent}%)"
         for label, count, percent in (
-            (MilestoneStatus.NOT_STARTED.label, 1, 25),
-            (MilestoneStatus.IN_PROGRESS.label, 0, 0),
+            # Statuses no milestone has are left out of the bar and its legend.
+            (MilestoneStatus.NOT_REPORTED.label, 1, 25),
             (MilestoneStatus.STUCK.label, 1, 25),
             (MilestoneStatus.FINISHED.label, 2, 50),
-            (MilestoneStatus.INCOMPLETE.label, 0, 0),
         )
-        if str(label)
     }
     assert "⚠ Overdue: 2 (50%) — end month passed, not finished" in texts(svg)
     table = chart_table(html, f"status-member-{member.pk}")
@@ -392,7 +390,7 @@ def test_an_institution_is_compared_with_the_median_of_the_others(client):
     }
     assert table["Finished"] == ["2", "2.5"]
     assert table["Stuck"] == ["1", "0"]
-    assert table["Not started"] == ["0", "0"]
+    assert "Not started" not in table  # neither it nor the median has one
     assert table["Overdue"] == ["1", "0"]
     svg = chart_svgs(html)[f"institution-{mine.pk}"]
     assert "Compared with the median of 2 other institutions." in svg.find(f"{SVG}desc").text
