@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "plans",
     "commitments",
     "reports",
+    "dataimport",
     "ogptracker.apps.OgptrackerConfig",
 ]
 
@@ -159,6 +160,8 @@ LOGIN_REDIRECT_URL = "/"
 # Uploads: evidence files are capped at 10 MB each; the request may carry three of them.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Imports of more rows than this are checked and applied as background tasks (django.tasks).
+DATA_IMPORT_BACKGROUND_ROWS = int(os.environ.get("DATA_IMPORT_BACKGROUND_ROWS", "1000"))
 
 # Security. Production runs behind a TLS-terminating reverse proxy.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
