@@ -308,8 +308,8 @@ def _open(source: Source) -> BinaryIO:
 
 def _not_text() -> str:
     return _(
-        "The file is neither UTF-8 or Latin-1 text nor an XLSX spreadsheet: save it as "
-        "“CSV UTF-8” or as an Excel workbook (.xlsx) and try again."
+        "The file is not UTF-8 or Latin-1 text, nor an XLSX spreadsheet (or it holds control "
+        "characters): save it as “CSV UTF-8” or as an Excel workbook (.xlsx) and try again."
     )
 
 
@@ -643,8 +643,9 @@ def _diff(old: dict[str, str], new: dict[str, str], columns) -> list[FieldChange
 
 
 def _clean_errors(importer, line, get, error: ValidationError, columns: dict, texts: dict):
-    """Report a full_clean error on the column the field comes from."""
+    """Report a full_clean error on the column the field comes from, once per column."""
     by_field = {name: column for column, name in texts.items()}
+    reported = set()
     for name, messages in error.message_dict.items():
         column = columns.get(name, "")
         base, _sep, code = name.rpartition("_")
@@ -652,10 +653,22 @@ def _clean_errors(importer, line, get, error: ValidationError, columns: dict, te
             column = by_field[name]
         elif code in LANGUAGE_NAMES and base in by_field:
             column = language_column(by_field[base], code)
-            if column not in get:
+            if not get.get(column) and by_field[base] in get:
                 column = by_field[base]
-        for message in messages:
-            importer.problem(line, column, message)
+        if column in reported:
+            continue
+        reported.add(column)
+        importer.problem(line, column, messages[0])
+
+
+def _first_errors(importer, line: int, error: ValidationError, column_of) -> None:
+    """Report a full_clean error of a related object, once per column."""
+    reported = set()
+    for name, messages in error.message_dict.items():
+        column = column_of(name)
+        if column not in reported:
+            reported.add(column)
+            importer.problem(line, column, messages[0])
 
 
 def _bulk_write(model, objects: list, fields: list[str] | None = None) -> None:
@@ -807,9 +820,7 @@ class _Importer:
             try:
                 candidate.full_clean(validate_unique=False)
             except ValidationError as error:
-                for messages in error.message_dict.values():
-                    for message in messages:
-                        self.problem(line, column, message)
+                _first_errors(self, line, error, lambda name: column)
                 return None
             self.new_institutions[key] = name
         return self.new_institutions[key]
@@ -1062,9 +1073,7 @@ class _Commitments:
             try:
                 candidate.full_clean(validate_unique=False)
             except ValidationError as error:
-                for messages in error.message_dict.values():
-                    for message in messages:
-                        self.problem(line, "Country/Locality", message)
+                _first_errors(self, line, error, lambda name: "Country/Locality")
                 return None
             member = importer.new_members.setdefault(name.lower(), name)
         # Checked as the admin form checks a new plan: the slug's shape, lengths, years.
@@ -1074,14 +1083,13 @@ class _Commitments:
         try:
             candidate.full_clean(exclude=["member"], validate_unique=False)
         except ValidationError as error:
-            columns = {
-                "slug": "Action Plan Slug",
-                "title": "Action Plan",
-                "title_es": "Action Plan",
-            }
-            for name_, messages in error.message_dict.items():
-                for message in messages:
-                    self.problem(line, columns.get(name_, "Action Plan Period"), message)
+
+            def column_of(name: str) -> str:
+                if name == "slug":
+                    return "Action Plan Slug"
+                return "Action Plan" if name.startswith("title") else "Action Plan Period"
+
+            _first_errors(self, line, error, column_of)
             return None
         plan = NewPlan(slug, title, int(match[1]), int(match[2]), member)
         importer.new_plans[slug] = plan

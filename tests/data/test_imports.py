@@ -253,7 +253,7 @@ BAD_FILES = [
         [(3, "Commitment Unique Identifier", "The OGP ID MXMEX0009 is also on line 2.")],
     ),
     ("end before start", [(2, "End", "A commitment cannot end before it starts.")]),
-    ("wrong encoding", [(1, "", "The file is neither UTF-8 or Latin-1 text")]),
+    ("wrong encoding", [(1, "", "The file is not UTF-8 or Latin-1 text")]),
     ("empty file", [(1, "", "The file is empty.")]),
     ("header only", [(2, "", "The file has a header but no rows.")]),
     ("bad ogp id", [(2, "Commitment Unique Identifier", "An OGP ID is two capital letters")]),
