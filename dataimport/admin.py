@@ -103,6 +103,10 @@ class ImportJobAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None) -> bool:
         return may_import(request.user) and (obj is None or not obj.is_running)
 
+    def delete_queryset(self, request, queryset):
+        for job in queryset:
+            job.delete()  # with its stored files
+
     def get_urls(self):
         return [
             path(
