@@ -75,7 +75,9 @@ from commitments.models import (
     MilestoneStatus,
     ogp_id_validator,
 )
-from commitments.search import refresh_search_text
+from commitments.search import COMMITMENT_TEXTS as SEARCH_TEXTS
+from commitments.search import MILESTONE_TEXTS as SEARCH_MILESTONE_TEXTS
+from commitments.search import _versions, normalise
 from commitments.services import can_update_milestone, change_milestone_status
 from ogptracker.languages import other_language, translatable_fields
 from ogptracker.text import FORBIDDEN_CHARACTERS, clean_instance
@@ -709,8 +711,34 @@ def _blank(model):
 
 
 def _refresh_search(commitment_ids) -> None:
-    for pk in sorted(commitment_ids):
-        refresh_search_text(pk)
+    """Recompute ``search_text`` (see ``commitments.search``) of many commitments in a few queries:
+    the same parts, in the same order, as ``commitment_search_text``."""
+    ids = sorted(set(commitment_ids))
+    for start in range(0, len(ids), CHUNK_ROWS):
+        chunk = ids[start : start + CHUNK_ROWS]
+        parts = defaultdict(list)
+        commitments = list(Commitment.objects.filter(pk__in=chunk))
+        for commitment in commitments:
+            parts[commitment.pk] += [commitment.ogp_id or "", *_versions(commitment, SEARCH_TEXTS)]
+        for milestone in Milestone.objects.filter(commitment_id__in=chunk):
+            parts[milestone.commitment_id] += _versions(milestone, SEARCH_MILESTONE_TEXTS)
+        roles = CommitmentInstitution.objects.filter(commitment_id__in=chunk).select_related(
+            "institution"
+        )
+        for role in roles:
+            institution = role.institution
+            parts[role.commitment_id] += [
+                institution.name,
+                institution.name_en,
+                institution.acronym,
+            ]
+        for commitment in commitments:
+            commitment.search_text = normalise(
+                " ".join(part for part in parts[commitment.pk] if part)
+            )
+        Commitment.objects.rewrite(False).bulk_update(
+            commitments, ["search_text"], batch_size=CHUNK_ROWS
+        )
 
 
 # --- Commitments ---------------------------------------------------------------------------------

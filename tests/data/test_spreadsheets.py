@@ -10,6 +10,7 @@ from openpyxl import Workbook, load_workbook
 from commitments.exports import COMMITMENT_HEADER, MILESTONE_HEADER, neutralise, unneutralise
 from commitments.imports import MAX_PROBLEMS, import_commitments
 from commitments.models import Commitment, Milestone
+from commitments.search import commitment_search_text
 from plans.models import ActionPlan, Member
 from tests import factories
 from tests.data.helpers import build_portal, read_csv, write_csv
@@ -436,3 +437,13 @@ def test_the_data_page_explains_bom_formulas_and_the_end_row(client):
     assert "apostrophe" in page
     assert "# end of data: N rows" in page
     assert "/data/commitments.xlsx" in page and "/data/milestones.xlsx" in page
+
+
+def test_an_import_keeps_the_search_text_as_the_signals_would(client):
+    build_portal()
+    Commitment.objects.update(search_text="")
+    rows = [{"Commitment Unique Identifier": "MXMEX0009", "Short Title (es)": "Nuevo"}]
+    assert import_commitments(write_csv(rows)).written
+    rti = Commitment.objects.get(ogp_id="MXMEX0009")
+    assert rti.search_text == commitment_search_text(rti)
+    assert "nuevo" in rti.search_text
