@@ -8,17 +8,30 @@ from __future__ import annotations
 
 import csv
 import json
+import re
+import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Expression, OuterRef, Prefetch, QuerySet, Subquery
-from django.http import JsonResponse, StreamingHttpResponse
+from django.db.models import Expression, F, OuterRef, Prefetch, QuerySet, Subquery
+from django.http import FileResponse, JsonResponse, StreamingHttpResponse
+from django.utils.functional import lazy
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from commitments.filters import CommitmentFilter
-from commitments.models import Commitment, CommitmentInstitution, Milestone, MilestoneUpdate
+from commitments.models import (
+    Commitment,
+    CommitmentInstitution,
+    Milestone,
+    MilestoneStatus,
+    MilestoneUpdate,
+)
+from ogptracker.languages import other_language
 from plans.models import ActionPlan, Member
 
 # Rows fetched from the database at a time: memory stays flat however many rows there are.
@@ -28,6 +41,8 @@ CHUNK_SIZE = 500
 SEPARATOR = "; "
 
 YES, NO = "Yes", "No"
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 OGP_VALUE_COLUMNS = {
     "OGP Value Access To Information": "access-to-information",
@@ -67,6 +82,42 @@ class Column:
     name: str
     description: str
     derived: bool = False  # computed by the portal: exported, ignored on import
+
+
+# Columns of translatable texts → model fields. The plain column holds the original version (the
+# other one when the original is empty); "<column> (es)" and "<column> (en)" hold each version.
+COMMITMENT_TEXTS = {
+    "Commitment Title": "title",
+    "Short Title": "short_title",
+    "Problem": "problem",
+    "Status Quo": "status_quo",
+    "Action": "action",
+    "Contribution": "contribution",
+    "Long-Term Goal": "long_term_goal",
+    "OGP Values Narrative": "values_narrative",
+}
+MILESTONE_TEXTS = {"Milestone Title": "title", "Description": "description"}
+LANGUAGE_NAMES = {"es": _("Spanish"), "en": _("English")}
+
+
+def language_column(column: str, code: str) -> str:
+    """The column of one language version of a text: “Commitment Title (es)”."""
+    return f"{column} ({code})"
+
+
+def language_columns(texts: dict[str, str]) -> list[Column]:
+    return [
+        Column(
+            language_column(column, code),
+            format_lazy(_("“{column}” in {language}."), column=column, language=language),
+        )
+        for column in texts
+        for code, language in LANGUAGE_NAMES.items()
+    ]
+
+
+def _status_codes() -> str:
+    return _("The status code: %(codes)s.") % {"codes": ", ".join(MilestoneStatus.values)}
 
 
 COMMITMENT_COLUMNS: tuple[Column, ...] = (
@@ -113,6 +164,13 @@ COMMITMENT_COLUMNS: tuple[Column, ...] = (
         derived=True,
     ),
     # The portal's own fields.
+    Column(
+        "Portal Number",
+        _(
+            "The commitment’s number in this portal (its address when it has no OGP ID); "
+            "imports match rows without OGP ID on it."
+        ),
+    ),
     Column("Action Plan", _("The titles of the commitment’s action plans.")),
     Column("Action Plan Slug", _("The plans’ identifiers in this portal’s addresses.")),
     Column("Action Plan Period", _("Each plan’s first and last year, for example 2021-2022.")),
@@ -133,6 +191,11 @@ COMMITMENT_COLUMNS: tuple[Column, ...] = (
     Column("Policy Area", _("The primary policy area (OGP’s English name).")),
     Column("Sector", _("The primary sector (English name).")),
     Column("Published", _("“Yes” when the commitment is public.")),
+    Column(
+        "Original Language",
+        _("The language its texts were written in: es (Spanish) or en (English)."),
+    ),
+    *language_columns(COMMITMENT_TEXTS),
     Column("Milestones Finished", _("How many of its milestones are finished."), derived=True),
     Column("Milestones Total", _("How many milestones it has."), derived=True),
     Column(
@@ -150,6 +213,10 @@ COMMITMENT_COLUMNS: tuple[Column, ...] = (
 
 MILESTONE_COLUMNS: tuple[Column, ...] = (
     Column("Commitment Unique Identifier", _("The OGP ID of the milestone’s commitment.")),
+    Column(
+        "Commitment Portal Number",
+        _("The commitment’s number in this portal, for commitments without OGP ID."),
+    ),
     Column("Action Plan Slug", _("The commitment’s first action plan.")),
     Column("Commitment Number", _("The commitment’s number in its action plan.")),
     Column(
@@ -160,11 +227,20 @@ MILESTONE_COLUMNS: tuple[Column, ...] = (
     Column("Description", _("What the milestone delivers.")),
     Column("Start", _("The month the milestone starts, as YYYY-MM.")),
     Column("End", _("The month the milestone ends, as YYYY-MM.")),
+    Column("Status", lazy(_status_codes, str)()),
     Column(
-        "Status",
-        _("not_reported, not_started, in_progress, stuck, finished or incomplete."),
+        "Status Note",
+        _(
+            "The note of the latest status change. On import, the reason for a status change: "
+            "required when a row changes the status, and different from the previous note."
+        ),
     ),
     Column("Responsible Institution", _("The official name of the responsible institution.")),
+    Column(
+        "Original Language",
+        _("The language its texts were written in: es (Spanish) or en (English)."),
+    ),
+    *language_columns(MILESTONE_TEXTS),
     Column(
         "Overdue", _("“Yes” when the end month has passed and it is not finished."), derived=True
     ),
@@ -183,6 +259,14 @@ def last_update_of(milestone_ref: str):
     return Subquery(updates.order_by("-created_at").values("created_at")[:1])
 
 
+def last_note_of(milestone_ref: str):
+    """The note of the latest status change, as a subquery."""
+    updates = MilestoneUpdate.objects.filter(**{milestone_ref: OuterRef("pk")}).exclude(
+        old_status=F("new_status")
+    )
+    return Subquery(updates.order_by("-created_at", "-pk").values("note")[:1])
+
+
 def month(value) -> str | None:
     return value.strftime("%Y-%m") if value else None
 
@@ -198,11 +282,27 @@ def plan_numbers() -> dict[int, int]:
     return numbers
 
 
+def original_text(obj, field: str) -> str:
+    """A text in its original language (in the other one when the original is empty)."""
+    original = obj.original_language or "es"
+    return obj.text_in(field, original) or obj.text_in(field, other_language(original))
+
+
+def texts_record(obj, texts: dict[str, str]) -> dict:
+    """The plain and per-language columns of an object's translatable texts."""
+    record = {"Original Language": obj.original_language or None}
+    for column, field in texts.items():
+        record[column] = original_text(obj, field)
+        for code in LANGUAGE_NAMES:
+            record[language_column(column, code)] = obj.text_in(field, code)
+    return record
+
+
 def full_text(commitment: Commitment) -> str:
     parts = [
-        ("Problem", commitment.problem),
-        ("Status quo", commitment.status_quo),
-        ("Action", commitment.action),
+        ("Problem", original_text(commitment, "problem")),
+        ("Status quo", original_text(commitment, "status_quo")),
+        ("Action", original_text(commitment, "action")),
     ]
     return "\n\n".join(f"{label}: {text.strip()}" for label, text in parts if text.strip())
 
@@ -220,8 +320,8 @@ def commitment_record(
         "Country/Locality": [plan.member.name for plan in plans],
         "Action Plan Number": [numbers.get(plan.pk) for plan in plans],
         "Commitment Number": commitment.number,
-        "Commitment Title": commitment.title,
-        "Short Title": commitment.short_title,
+        "Commitment Title": original_text(commitment, "title"),
+        "Short Title": original_text(commitment, "short_title"),
         "Full Text": full_text(commitment),
         "Lead Institution": sorted(
             r.institution.name for r in roles if r.role == CommitmentInstitution.Role.LEAD
@@ -239,15 +339,10 @@ def commitment_record(
         record[column] = assessment.label(value) if assessment and value else None
     record.update(
         {
+            "Portal Number": commitment.pk,
             "Action Plan": [plan.title for plan in plans],
             "Action Plan Slug": [plan.slug for plan in plans],
             "Action Plan Period": [f"{plan.start_year}-{plan.end_year}" for plan in plans],
-            "Problem": commitment.problem,
-            "Status Quo": commitment.status_quo,
-            "Action": commitment.action,
-            "Contribution": commitment.contribution,
-            "Long-Term Goal": commitment.long_term_goal,
-            "OGP Values Narrative": commitment.values_narrative,
             "Start": month(commitment.start),
             "End": month(commitment.end),
             "Policy Area": commitment.primary_policy_area.name
@@ -255,6 +350,7 @@ def commitment_record(
             else None,
             "Sector": commitment.primary_sector.name if commitment.primary_sector else None,
             "Published": commitment.is_published,
+            **texts_record(commitment, COMMITMENT_TEXTS),
             "Milestones Finished": progress.finished,
             "Milestones Total": progress.total,
             "Progress (%)": progress.percent,
@@ -269,18 +365,19 @@ def milestone_record(milestone: Milestone, commitment: Commitment, plans: list) 
     last_update = getattr(milestone, "last_update", None)
     return {
         "Commitment Unique Identifier": commitment.ogp_id or None,
+        "Commitment Portal Number": commitment.pk,
         "Action Plan Slug": plans[0].slug if plans else None,
         "Commitment Number": commitment.number,
-        "Commitment Title": commitment.title,
+        "Commitment Title": original_text(commitment, "title"),
         "Milestone Number": milestone.number,
-        "Milestone Title": milestone.title,
-        "Description": milestone.description,
         "Start": month(milestone.start),
         "End": month(milestone.end),
         "Status": milestone.status,
+        "Status Note": getattr(milestone, "last_note", None) or None,
         "Responsible Institution": milestone.responsible_institution.name
         if milestone.responsible_institution
         else None,
+        **texts_record(milestone, MILESTONE_TEXTS),
         "Overdue": milestone.is_overdue,
         "Last Update": last_update.isoformat() if last_update else None,
     }
@@ -297,8 +394,37 @@ def cell(value) -> str:
     return str(value)
 
 
+# A spreadsheet runs a cell starting with one of these as a formula (or strips it): exports put
+# an apostrophe before it, and before an apostrophe already there, so the import can take exactly
+# one off again (``unneutralise``) and every text round trips unchanged.
+FORMULA_START = re.compile(r"'*[=+\-@\t\r]")
+NEUTRALISED = re.compile(r"'+[=+\-@\t\r]")
+
+
+def neutralise(text: str) -> str:
+    """``text`` safe to open in a spreadsheet: a leading ``=+-@``, tab or CR gets a ``'``."""
+    return "'" + text if FORMULA_START.match(text) else text
+
+
+def unneutralise(text: str) -> str:
+    """The text an export neutralised, as it was."""
+    return text[1:] if NEUTRALISED.match(text) else text
+
+
+def export_cell(value) -> str:
+    return neutralise(cell(value))
+
+
 def csv_row(record: dict, header: list[str]) -> list[str]:
-    return [cell(record[name]) for name in header]
+    return [export_cell(record[name]) for name in header]
+
+
+def xlsx_value(value):
+    """A typed value as a spreadsheet cell: numbers stay numbers, text as in the CSV."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    text = export_cell(value)
+    return ILLEGAL_CHARACTERS_RE.sub("", text) if text else None
 
 
 # --- What to export ----------------------------------------------------------------------------
@@ -366,7 +492,7 @@ def commitments_for_export(
             Prefetch(
                 "milestones",
                 queryset=Milestone.objects.select_related("responsible_institution").annotate(
-                    last_update=last_update_of("milestone")
+                    last_update=last_update_of("milestone"), last_note=last_note_of("milestone")
                 ),
             )
         )
@@ -392,7 +518,7 @@ def milestones_for_export(chosen: dict[str, str] | None = None) -> QuerySet:
                 to_attr="public_plans",
             )
         )
-        .annotate(last_update=last_update_of("milestone"))
+        .annotate(last_update=last_update_of("milestone"), last_note=last_note_of("milestone"))
         .order_by("commitment_id", "number")
     )
 
@@ -407,11 +533,35 @@ class _Echo:
         return value
 
 
+# The last row of every CSV download: a file without it was cut off on the way (the import
+# refuses such a file). Its first cell is, for example, “# end of data: 120 rows”.
+END_MARKER = "# end of data: {count} rows"
+END_MARKER_PATTERN = re.compile(r"# end of data: (\d+) rows")
+BOM = "\ufeff"
+
+
 def stream_csv(header: list[str], records: Iterable[dict]) -> Iterator[str]:
+    """A CSV file: a UTF-8 BOM (for Excel), the header, the rows, then the end-of-data row."""
     writer = csv.writer(_Echo())
-    yield writer.writerow(header)
+    yield BOM + writer.writerow(header)
+    count = 0
     for record in records:
+        count += 1
         yield writer.writerow(csv_row(record, header))
+    yield writer.writerow([END_MARKER.format(count=count), *[""] * (len(header) - 1)])
+
+
+def write_xlsx(header: list[str], records: Iterable[dict], title: str):
+    """An XLSX file of the rows in a temporary file, written row by row (write-only mode)."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title)
+    sheet.append(header)
+    for record in records:
+        sheet.append([xlsx_value(record[name]) for name in header])
+    prepared = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 (the response closes it)
+    workbook.save(prepared)
+    prepared.seek(0)
+    return prepared
 
 
 def commitment_records(
@@ -459,6 +609,19 @@ def _download(request, *, kind: str, extension: str):
         chosen = export_filter(request.GET)
     except ExportFilterError as error:
         return JsonResponse(error_body(400, "invalid", str(error)), status=400)
+    suffix = "".join(f"-{chosen[name]}" for name in ("member", "plan") if name in chosen)
+    filename = f"{kind}{suffix}.{extension}"
+    if extension == "xlsx":
+        header = MILESTONE_HEADER if kind == "milestones" else COMMITMENT_HEADER
+        records = milestone_records(chosen) if kind == "milestones" else commitment_records(chosen)
+        # Prepared, then sent with its length: a cut-off download is visibly incomplete.
+        response = FileResponse(
+            write_xlsx(header, records, kind.capitalize()),
+            as_attachment=True,
+            filename=filename,
+            content_type=XLSX_TYPE,
+        )
+        return response
     if kind == "milestones":
         stream = stream_csv(MILESTONE_HEADER, milestone_records(chosen))
     elif extension == "csv":
@@ -467,8 +630,7 @@ def _download(request, *, kind: str, extension: str):
         stream = stream_json(commitment_records(chosen, with_milestones=True))
     content_type = "text/csv" if extension == "csv" else "application/json"
     response = StreamingHttpResponse(stream, content_type=f"{content_type}; charset=utf-8")
-    suffix = "".join(f"-{chosen[name]}" for name in ("member", "plan") if name in chosen)
-    response["Content-Disposition"] = f'attachment; filename="{kind}{suffix}.{extension}"'
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 
@@ -482,6 +644,18 @@ def commitments_csv(request):
 def milestones_csv(request):
     """Every milestone of a published commitment, keyed by its commitment's OGP ID."""
     return _download(request, kind="milestones", extension="csv")
+
+
+@require_safe
+def commitments_xlsx(request):
+    """commitments.csv as a spreadsheet."""
+    return _download(request, kind="commitments", extension="xlsx")
+
+
+@require_safe
+def milestones_xlsx(request):
+    """milestones.csv as a spreadsheet."""
+    return _download(request, kind="milestones", extension="xlsx")
 
 
 @require_safe

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "reports",
     "django_tasks_db",
     "notifications",
+    "dataimport",
     "ogptracker.apps.OgptrackerConfig",
 ]
 
@@ -179,6 +180,8 @@ MAX_QUERY_STRING_LENGTH = 4096
 MAX_FORMSET_FORMS = 300
 # At most this many rows in one admin bulk action; a larger selection is refused with a message.
 MAX_ADMIN_ACTION_ROWS = 500
+# Imports of more rows than this are checked and applied as background tasks (django.tasks).
+DATA_IMPORT_BACKGROUND_ROWS = int(os.environ.get("DATA_IMPORT_BACKGROUND_ROWS", "1000"))
 
 # Security. Production runs behind a TLS-terminating reverse proxy.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -227,6 +227,8 @@ def test_csv_downloads_the_filtered_set_in_ogp_columns(client):
     assert "attachment" in response["Content-Disposition"]
     text = b"".join(response.streaming_content).decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(text)))
+    assert rows[-1]["Commitment Unique Identifier"] == "# end of data: 1 rows"
+    rows = rows[:-1]
     assert len(rows) == 1
     row = rows[0]
     assert row["Commitment Unique Identifier"] == "MXMEX0009"
@@ -248,7 +250,8 @@ def test_csv_leaves_out_unpublished_commitments(client):
         "utf-8-sig"
     )
     assert "Draft" not in text
-    assert len(list(csv.reader(io.StringIO(text)))) == 1  # the header only
+    # The header, then the end-of-data row.
+    assert [row[0] for row in csv.reader(io.StringIO(text))][1:] == ["# end of data: 0 rows"]
 
 
 # Commitment ---------------------------------------------------------------------------------

@@ -12,3 +12,9 @@ def _fresh_throttles(settings):
     }
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _private_files(settings, tmp_path):
+    # Uploaded import files go to a folder of the test's own.
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private-media"

@@ -84,7 +84,11 @@ def content(response) -> bytes:
 
 
 def read_csv(data: bytes) -> list[dict[str, str]]:
-    return list(csv.DictReader(io.StringIO(data.decode("utf-8"))))
+    """The rows of a download, without its BOM and its end-of-data row (checked to be there)."""
+    assert data.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+    assert list(rows[-1].values())[0] == f"# end of data: {len(rows) - 1} rows"
+    return rows[:-1]
 
 
 def write_csv(rows: list[dict], header: list[str] | None = None) -> bytes:
@@ -94,3 +98,12 @@ def write_csv(rows: list[dict], header: list[str] | None = None) -> bytes:
     writer.writeheader()
     writer.writerows(rows)
     return out.getvalue().encode("utf-8")
+
+
+def edit(row: dict, column: str, text: str) -> None:
+    """Change a text in an exported row as a person would: its plain column and the column of
+    its original language, which the plain one follows."""
+    row[column] = text
+    language = row.get("Original Language") or "es"
+    if f"{column} ({language})" in row:
+        row[f"{column} ({language})"] = text

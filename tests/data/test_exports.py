@@ -35,7 +35,7 @@ def test_commitments_csv_starts_with_ogps_dataset_columns_then_the_local_fields(
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert 'filename="commitments.csv"' in response["Content-Disposition"]
-    header = content(response).decode().splitlines()[0].split(",")
+    header = content(response).decode("utf-8-sig").splitlines()[0].split(",")
     assert header[: len(OGP_COLUMNS)] == OGP_COLUMNS
     for local in ("Problem", "Status Quo", "Action", "Start", "End", "Policy Area", "Sector"):
         assert local in header[len(OGP_COLUMNS) :]
@@ -76,7 +76,7 @@ def test_milestones_csv_is_keyed_by_commitment_id_and_milestone_number(client):
     build_portal()
     response = client.get("/data/milestones.csv")
     data = content(response)
-    assert data.decode().splitlines()[0] == ",".join(MILESTONE_HEADER)
+    assert data.decode("utf-8-sig").splitlines()[0] == ",".join(MILESTONE_HEADER)
     rows = read_csv(data)
     keys = [(r["Commitment Unique Identifier"], r["Milestone Number"]) for r in rows]
     assert keys == [("MXMEX0009", "1"), ("MXMEX0009", "2"), ("MXMEX0009", "3"), ("", "1")]
@@ -235,7 +235,8 @@ def test_rows_are_fetched_chunk_by_chunk_as_the_response_is_read(client, monkeyp
         next(stream)  # the first row
         after_first_chunk = len(queries)
         rest = list(stream)
-    assert len(rest) == 5
+    assert len(rest) == 5 + 1  # the other rows, then the end-of-data row
+    assert rest[-1].startswith(b"# end of data: 6 rows,")
     # Each further chunk of two rows runs its own prefetch queries (plans, institutions,
     # values): the rows were not all loaded when the first one was sent.
     assert len(queries) - after_first_chunk == 2 * 3
