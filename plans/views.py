@@ -50,6 +50,21 @@ def member_detail(request, slug: str):
         .for_listing()
         .order_by("number", "pk")
     )
+    local_members = []
+    if member.kind == Member.Kind.NATIONAL:
+        # A national member's page also lists its local members, each with its plans.
+        local_members = (
+            member.local_members.with_progress()
+            .order_by("name")
+            .prefetch_related(
+                Prefetch(
+                    "action_plans",
+                    queryset=ActionPlan.objects.visible_to(request.user)
+                    .with_progress()
+                    .order_by("-start_year", "title"),
+                )
+            )
+        )
     resources = member.documents.all()
     types = dict(Document.Type.choices)
     years = sorted({y for y in resources.values_list("year", flat=True) if y}, reverse=True)
@@ -77,6 +92,7 @@ def member_detail(request, slug: str):
             "member": member,
             "plans": plans,
             "current_plan": current_plan,
+            "local_members": local_members,
             "contacts": member.contacts.select_related("institution"),
             "commitments": commitments,
             "resources": page,
