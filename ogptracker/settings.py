@@ -310,4 +310,9 @@ COMMENT_RATE_WINDOW = int(os.environ.get("COMMENT_RATE_WINDOW", "600"))
 
 # Models that take comments (“app_label.model”); each needs get_absolute_url() and a
 # visible_to(user) method on its default manager.
-COMMENTABLE_MODELS = ["plans.actionplan", "commitments.commitment"]
+COMMENTABLE_MODELS = [
+    "plans.actionplan",
+    "commitments.commitment",
+    "reports.inceptionreport",
+    "reports.endofcommitmentreport",
+]

@@ -43,12 +43,10 @@ def _fresh_site_settings(request):
     from portal.services import forget_site_settings, site_settings
 
     forget_site_settings()
-    if "db" in request.fixturenames or request.node.get_closest_marker("django_db"):
-        if (
-            "transactional_db" not in request.fixturenames
-            and "live_server" not in request.fixturenames
-        ):
-            request.getfixturevalue("db")
-            site_settings()
+    uses_db = "db" in request.fixturenames or request.node.get_closest_marker("django_db")
+    transactional = {"transactional_db", "live_server"} & set(request.fixturenames)
+    if uses_db and not transactional:
+        request.getfixturevalue("db")
+        site_settings()
     yield
     forget_site_settings()

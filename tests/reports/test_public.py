@@ -54,8 +54,8 @@ def test_report_of_an_unpublished_plan_is_404(client):
 def test_inception_page_in_the_shape_of_the_report(client, django_assert_num_queries):
     report = published_inception(commitments=3)
     # 1. the report with its plan, member and Section 2 answers  2. evaluators
-    # 3. assessments with commitments and their answers
-    with django_assert_num_queries(3):
+    # 3. assessments with commitments and their answers  4. approved comments
+    with django_assert_num_queries(4):
         response = client.get(f"/en/reports/inception/{report.pk}/")
     assert response.status_code == 200
     html = response.content.decode()
@@ -76,7 +76,7 @@ def test_inception_page_in_the_shape_of_the_report(client, django_assert_num_que
 
 def test_inception_page_query_count_does_not_grow(client, django_assert_num_queries):
     report = published_inception(commitments=8)
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         assert client.get(f"/en/reports/inception/{report.pk}/").status_code == 200
 
 
@@ -91,8 +91,8 @@ def test_end_of_commitment_page_in_the_shape_of_the_report(client, django_assert
             size=10,
         )
     # 1. the report with commitment, plan, member and scale answers  2. evaluators
-    # 3. attachments
-    with django_assert_num_queries(3):
+    # 3. attachments  4. approved comments
+    with django_assert_num_queries(4):
         response = client.get(f"/en/reports/end-of-commitment/{report.pk}/")
     html = response.content.decode()
     assert "End of Commitment Report – Open government culture" in html
