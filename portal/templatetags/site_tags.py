@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import template
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 register = template.Library()
 
@@ -31,7 +32,7 @@ def sections(text: str):
             parts.append(
                 format_html(
                     "<p>{}</p>",
-                    format_html_join(format_html("<br>"), "{}", ((line,) for line in lines)),
+                    format_html_join(mark_safe("<br>"), "{}", ((line,) for line in lines)),
                 )
             )
     return format_html_join("\n", "{}", ((part,) for part in parts))
