@@ -13,6 +13,7 @@ from commitments.sitemaps import CommitmentSitemap, PagesSitemap
 from plans.sitemaps import ActionPlanSitemap, ForumSitemap, InstitutionSitemap, MemberSitemap
 from portal import views as portal_views
 from portal.services import site_settings
+from portal.sitemaps import LegalPagesSitemap
 from reports.sitemaps import EndOfCommitmentReportSitemap, InceptionReportSitemap
 
 SITEMAPS = {
@@ -24,6 +25,7 @@ SITEMAPS = {
     "secretariat": ForumSitemap,
     "inception-reports": InceptionReportSitemap,
     "end-of-commitment-reports": EndOfCommitmentReportSitemap,
+    "about": LegalPagesSitemap,
 }
 
 
