@@ -245,3 +245,18 @@ def test_secretariat_edits_a_person_and_changes_the_role(client, secretariat):
     assert person.is_staff and not person.is_superuser
     assert list(person.groups.values_list("name", flat=True)) == [IMPLEMENTER]
     assert list(person.institutions.all()) == [institution]
+
+
+def test_people_admin_pages_show_the_allowed_fields_only(client, secretariat):
+    person = make_evaluator("eva")
+    client.force_login(secretariat)
+    add = client.get(ADD_URL).content.decode()
+    change = client.get(f"/admin/portal/person/{person.pk}/change/").content.decode()
+    for html in (add, change):
+        assert 'name="email"' in html and 'name="role"' in html and 'name="institutions"' in html
+        assert 'name="is_superuser"' not in html and 'name="groups"' not in html
+        assert 'name="is_staff"' not in html and 'name="user_permissions"' not in html
+        assert f'value="{SECRETARIAT}"' not in html
+    assert "Not set yet" not in change  # the factory's person has a password
+    index = client.get("/admin/").content.decode()
+    assert "/admin/portal/person/" in index and "/admin/portal/sitesettings/" in index
