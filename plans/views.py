@@ -7,9 +7,10 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.text import Truncator
 
 from ogptracker.keys import is_ascii_digits
-from ogptracker.languages import translatable_fields
+from ogptracker.languages import Shown, translatable_fields
 from plans.models import ActionPlan, Document, Forum, ForumMembership, Institution, Member
 
 RESOURCES_PAGE_SIZE = 30
@@ -42,6 +43,14 @@ def member_detail(request, slug: str):
     plans = list(_member_plans(request, member))
     today = timezone.localdate()
     current_plan = next((plan for plan in plans if _running(plan, today)), None)
+    # As OGP's member page: the current plan, else its latest own one, with a short summary.
+    featured_plan = current_plan or next((p for p in plans if p.member_id == member.pk), None)
+    summary = None
+    if featured_plan is not None:
+        intro = featured_plan.shown("introduction")
+        summary = Shown(
+            Truncator(intro.text).words(80), intro.language, intro.is_translation, intro.is_fallback
+        )
     commitments = (
         _commitments()
         .visible_to(request.user)
@@ -92,6 +101,8 @@ def member_detail(request, slug: str):
             "member": member,
             "plans": plans,
             "current_plan": current_plan,
+            "featured_plan": featured_plan,
+            "summary": summary,
             "local_members": local_members,
             "contacts": member.contacts.select_related("institution"),
             "commitments": commitments,

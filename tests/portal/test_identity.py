@@ -224,3 +224,21 @@ def test_a_local_member_page_has_no_locals_section(client, db):
     (member,) = members_with_plans(1)
     html = client.get(member.get_absolute_url()).content.decode()
     assert "Local members" not in html
+
+
+def test_a_national_plan_without_entered_commitments_shows_ogps_figure_and_summary(client, db):
+    national = make_member(name="Mexico", slug="mexico", kind="national")
+    make_plan(
+        national,
+        title="Action Plan 4",
+        start_year=2019,
+        end_year=2022,
+        reported_commitments=13,
+        introduction="The fourth action plan brings several lessons.",
+    )
+    html = client.get("/en/members/mexico/").content.decode()
+    assert "Latest action plan" in html
+    assert "Number of Commitments: 13" in html
+    assert "as reported by OGP; not entered here" in html
+    assert "The fourth action plan brings several lessons." in html
+    assert "1 action plan" in html
