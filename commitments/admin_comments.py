@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.apps import apps
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.contenttypes.models import ContentType
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from commitments import services
 from commitments.models import Comment
 from commitments.services import moderate_comments
 from ogptracker.admin_guards import GuardedAdminMixin
+from ogptracker.languages import ContentLanguage, active_language
 
 
 def _moderate(modeladmin, request, queryset, status: str, done) -> None:
@@ -22,11 +25,11 @@ def _moderate(modeladmin, request, queryset, status: str, done) -> None:
 
 
 # What comments can be attached to: the commentable pages and the published reports.
-COMMENTED_MODELS = [
-    *settings.COMMENTABLE_MODELS,
-    "reports.inceptionreport",
-    "reports.endofcommitmentreport",
-]
+COMMENTED_MODELS = list(
+    dict.fromkeys(
+        [*settings.COMMENTABLE_MODELS, "reports.inceptionreport", "reports.endofcommitmentreport"]
+    )
+)
 
 
 class CommentedTypeFilter(admin.RelatedFieldListFilter):
@@ -38,10 +41,49 @@ class CommentedTypeFilter(admin.RelatedFieldListFilter):
         return [(types[model].pk, capfirst(model._meta.verbose_name_plural)) for model in models]
 
 
+class CommentModerationForm(forms.ModelForm):
+    """The status, and an optional official reply published under the comment."""
+
+    official_reply = forms.CharField(
+        label=_("Official reply"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_(
+            "Published at once under this comment, marked as the secretariat’s reply. The "
+            "comment must be approved."
+        ),
+    )
+    reply_language = forms.ChoiceField(
+        label=_("language of the reply"), choices=ContentLanguage.choices, required=False
+    )
+
+    class Meta:
+        model = Comment
+        fields = ["status"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reply_language"].initial = active_language()
+
+    def clean(self):
+        data = super().clean()
+        reply = (data.get("official_reply") or "").strip()
+        if reply and data.get("status", self.instance.status) != Comment.Status.APPROVED:
+            self.add_error(
+                "official_reply",
+                _("Approve the comment before replying to it: only approved comments are shown."),
+            )
+        if self.instance.is_official and reply:
+            self.add_error("official_reply", _("This is already the secretariat’s reply."))
+        return data
+
+
 @admin.register(Comment)
 class CommentAdmin(GuardedAdminMixin, admin.ModelAdmin):
-    list_display = ["name", "short_text", "target_link", "status", "created_at"]
-    list_filter = ["status", ("content_type", CommentedTypeFilter), "created_at"]
+    form = CommentModerationForm
+    list_display = ["name", "short_text", "target_link", "status", "is_official", "created_at"]
+    list_filter = ["status", "is_official", ("content_type", CommentedTypeFilter), "created_at"]
     search_fields = ["name", "email", "text"]
     date_hierarchy = "created_at"
     ordering = ["-created_at"]
@@ -56,9 +98,37 @@ class CommentAdmin(GuardedAdminMixin, admin.ModelAdmin):
         "moderated_at",
         "moderated_by",
         "follow_requested",
+        "is_official",
+        "author",
+        "replies_shown",
     ]
-    fields = readonly_fields[:5] + ["status"] + readonly_fields[5:]
+    fields = [
+        *readonly_fields[:5],
+        "status",
+        *readonly_fields[5:],
+        "official_reply",
+        "reply_language",
+    ]
     list_select_related = ["content_type"]
+
+    @admin.display(description=_("replies"))
+    def replies_shown(self, obj: Comment):
+        replies = list(obj.replies.order_by("created_at", "pk"))
+        if not replies:
+            return "—"
+        return format_html_join(
+            "",
+            "<p><strong>{}</strong>{} ({}): {}</p>",
+            (
+                (
+                    reply.name,
+                    " · " + str(_("secretariat’s reply")) if reply.is_official else "",
+                    reply.get_status_display(),
+                    reply.text,
+                )
+                for reply in replies
+            ),
+        )
 
     def has_add_permission(self, request) -> bool:
         # Comments come from the public form only.
@@ -81,8 +151,19 @@ class CommentAdmin(GuardedAdminMixin, admin.ModelAdmin):
                 comments=Comment.objects.filter(pk=obj.pk), status=obj.status, by=request.user
             )
             obj.refresh_from_db()
-            return
-        super().save_model(request, obj, form, change)
+        else:
+            super().save_model(request, obj, form, change)
+        reply = (form.cleaned_data.get("official_reply") or "").strip()
+        if reply:
+            services.publish_official_reply(
+                comment=obj,
+                text=reply,
+                by=request.user,
+                language=form.cleaned_data.get("reply_language") or active_language(),
+            )
+            self.message_user(
+                request, _("Your reply is published under the comment."), messages.SUCCESS
+            )
 
     @admin.action(description=_("Approve the selected comments"), permissions=["change"])
     def approve(self, request, queryset):

@@ -682,8 +682,12 @@ class CommentQuerySet(models.QuerySet):
 
     def on(self, obj: models.Model) -> CommentQuerySet:
         """Comments attached to ``obj`` (an action plan, a commitment, a report…)."""
+        # Through the content type's natural key: one query, whether or not Django's cache of
+        # content types is warm.
+        meta = obj._meta
         return self.filter(
-            content_type=ContentType.objects.get_for_model(obj, for_concrete_model=False),
+            content_type__app_label=meta.app_label,
+            content_type__model=meta.model_name,
             object_id=obj.pk,
         )
 
@@ -737,6 +741,20 @@ class Comment(models.Model):
         null=True,
         blank=True,
         related_name="+",
+    )
+    is_official = models.BooleanField(
+        _("secretariat’s reply"),
+        default=False,
+        help_text=_("An official reply the secretariat published under a comment."),
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("written by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("The secretariat member who wrote an official reply."),
     )
 
     objects = CommentQuerySet.as_manager()

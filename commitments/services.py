@@ -32,6 +32,7 @@ __all__ = [
     "is_secretariat",
     "moderate_comments",
     "parse_evidence_lines",
+    "publish_official_reply",
     "record_milestone_update",
 ]
 
@@ -282,3 +283,37 @@ def moderate_comments(*, comments, status: str, by) -> int:
             comment.status = status
         comments_approved.send(sender=Comment, comments=changing)
     return len(changing)
+
+
+@transaction.atomic
+def publish_official_reply(*, comment: Comment, text: str, by, language: str) -> Comment:
+    """Publish the secretariat's reply under an approved comment, shown marked as official."""
+    from django.utils import timezone
+
+    if not is_secretariat(by):
+        raise PermissionDenied
+    parent = Comment.objects.select_for_update().get(pk=comment.pk)
+    if parent.status != Comment.Status.APPROVED:
+        raise ValidationError(
+            _("Approve the comment before replying to it: only approved comments are shown.")
+        )
+    text = clean_text(text).strip()
+    if not text:
+        raise ValidationError(_("Write the reply."))
+    if len(text) > 5000:
+        raise ValidationError(_("The reply can have at most 5000 characters."))
+    now = timezone.now()
+    return Comment.objects.create(
+        content_type_id=parent.content_type_id,
+        object_id=parent.object_id,
+        reply_to=parent,
+        name=(by.get_full_name() or by.get_username())[:100],
+        email=by.email or "noreply@localhost",
+        text=text,
+        language=language,
+        status=Comment.Status.APPROVED,
+        is_official=True,
+        author=by,
+        moderated_at=now,
+        moderated_by=by,
+    )

@@ -68,9 +68,13 @@ def visible_updates(user):
     )
 
 
+HOME_MEMBERS = 12
+
+
 def home(request):
     """What the portal is, members, plans in implementation, status counts, latest updates."""
-    members = Member.objects.with_progress().filter(n_plans__gt=0)
+    members = Member.objects.with_progress().filter(n_plans__gt=0).select_related("country")
+    members = list(members[: HOME_MEMBERS + 1])  # one more says whether there are more
     plans = ActionPlan.objects.visible_to(request.user).with_progress().select_related("member")
     current = plans.in_implementation()
     status_counts = Milestone.objects.visible_to(request.user).aggregate(
@@ -87,7 +91,8 @@ def home(request):
         request,
         "commitments/home.html",
         {
-            "members": members,
+            "members": members[:HOME_MEMBERS],
+            "more_members": len(members) > HOME_MEMBERS,
             "current_plans": current,
             "past_plans": plans.exclude(pk__in=current.values("pk"))[:6],
             "statuses": statuses,

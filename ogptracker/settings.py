@@ -4,6 +4,7 @@ Every value a deployment changes comes from an environment variable; the README 
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -62,6 +63,10 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "notifications",
     "dataimport",
+    "portal",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
     "ogptracker.apps.OgptrackerConfig",
 ]
 
@@ -76,9 +81,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "portal.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "axes.middleware.AxesMiddleware",
     # Last, so it sees a view's Http404 first: the demo shows the portal's 404 page.
     "ogptracker.errors.FriendlyNotFoundMiddleware",
 ]
@@ -97,6 +105,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "portal.context_processors.site",
             ],
         },
     },
@@ -169,6 +178,25 @@ STORAGES = {
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "commitments:home"
+
+# People: sign-in failures are rate limited (django-axes) and staff may use a code app
+# (django-otp); the secretariat invites people with a link valid PORTAL_INVITATION_DAYS days.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_ENABLED = env_bool("AXES_ENABLED", True)
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(hours=int(os.environ.get("AXES_COOLOFF_HOURS", "1")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "portal.views.client_ip"
+AXES_LOCKOUT_CALLABLE = "portal.views.locked_out"
+AXES_VERBOSE = False
+OTP_TOTP_ISSUER = "ogptracker"
+PORTAL_INVITATION_DAYS = int(os.environ.get("PORTAL_INVITATION_DAYS", "7"))
+PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600
 
 # Uploads: evidence files are capped at 10 MB each; the request may carry three of them.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -342,7 +370,16 @@ CACHES = {
         {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": CACHE_DIR}
         if CACHE_DIR
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "ogptracker"}
-    )
+    ),
+    # The site settings (portal.services.site_settings), apart from the counters above.
+    "site": (
+        {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": os.path.join(CACHE_DIR, "site"),
+        }
+        if CACHE_DIR
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "site"}
+    ),
 }
 
 # How many reverse proxies in front of the portal append to X-Forwarded-For; the client's
@@ -355,4 +392,9 @@ COMMENT_RATE_WINDOW = int(os.environ.get("COMMENT_RATE_WINDOW", "600"))
 
 # Models that take comments (“app_label.model”); each needs get_absolute_url() and a
 # visible_to(user) method on its default manager.
-COMMENTABLE_MODELS = ["plans.actionplan", "commitments.commitment"]
+COMMENTABLE_MODELS = [
+    "plans.actionplan",
+    "commitments.commitment",
+    "reports.inceptionreport",
+    "reports.endofcommitmentreport",
+]

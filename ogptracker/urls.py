@@ -2,12 +2,18 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.sitemaps.views import sitemap
-from django.urls import include, path
+from django.http import HttpResponseRedirect
+from django.urls import include, path, reverse
+from django.utils.functional import SimpleLazyObject
+from django.utils.http import urlencode
 from django.views.generic import TemplateView
 
 from commitments.sitemaps import CommitmentSitemap, PagesSitemap
 from plans.sitemaps import ActionPlanSitemap, ForumSitemap, InstitutionSitemap, MemberSitemap
 from plans.views import document_file
+from portal import views as portal_views
+from portal.services import site_settings
+from portal.sitemaps import LegalPagesSitemap
 from reports.sitemaps import EndOfCommitmentReportSitemap, InceptionReportSitemap
 
 SITEMAPS = {
@@ -19,9 +25,18 @@ SITEMAPS = {
     "secretariat": ForumSitemap,
     "inception-reports": InceptionReportSitemap,
     "end-of-commitment-reports": EndOfCommitmentReportSitemap,
+    "about": LegalPagesSitemap,
 }
 
+
+def admin_login(request):
+    query = "?" + urlencode({"next": request.GET.get("next") or "/admin/"})
+    return HttpResponseRedirect(reverse("login") + query)
+
+
 urlpatterns = [
+    # The admin signs in through the portal's own page: rate limited, with a second factor.
+    path("admin/login/", admin_login),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("ogptracker.api_urls")),
@@ -37,8 +52,33 @@ urlpatterns = [
 ]
 
 urlpatterns += i18n_patterns(
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", portal_views.SignInView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "accounts/password-reset/",
+        auth_views.PasswordResetView.as_view(
+            email_template_name="registration/password_reset_email.txt",
+            subject_template_name="registration/password_reset_subject.txt",
+            extra_email_context={"site": SimpleLazyObject(site_settings)},
+        ),
+        name="password_reset",
+    ),
+    path(
+        "accounts/password-reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "accounts/password-reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/password-reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
+    path("", include("portal.urls")),
     path("", include("plans.urls")),
     path("", include("commitments.urls")),
     path("", include("reports.urls")),

@@ -511,6 +511,15 @@ class ActionPlan(Translatable):
         _("action plan end"), null=True, blank=True, help_text=_("Month precision: the 1st.")
     )
     date_submitted = models.DateField(_("date submitted"), null=True, blank=True)
+    reported_commitments = models.PositiveSmallIntegerField(
+        _("number of commitments reported by OGP"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Only for a plan whose commitments are not entered in this portal (a national plan "
+            "shown for context): the number OGP publishes. Pages show it as OGP’s figure."
+        ),
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
     )

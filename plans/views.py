@@ -8,9 +8,10 @@ from django.db.models import Prefetch, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.text import Truncator
 
 from ogptracker.keys import is_ascii_digits
-from ogptracker.languages import translatable_fields
+from ogptracker.languages import Shown, translatable_fields
 from plans.models import (
     ActionPlan,
     Document,
@@ -51,6 +52,14 @@ def member_detail(request, slug: str):
     plans = list(_member_plans(request, member))
     today = timezone.localdate()
     current_plan = next((plan for plan in plans if _running(plan, today)), None)
+    # As OGP's member page: the current plan, else its latest own one, with a short summary.
+    featured_plan = current_plan or next((p for p in plans if p.member_id == member.pk), None)
+    summary = None
+    if featured_plan is not None:
+        intro = featured_plan.shown("introduction")
+        summary = Shown(
+            Truncator(intro.text).words(80), intro.language, intro.is_translation, intro.is_fallback
+        )
     commitments = (
         _commitments()
         .visible_to(request.user)
@@ -59,6 +68,21 @@ def member_detail(request, slug: str):
         .for_listing()
         .order_by("number", "pk")
     )
+    local_members = []
+    if member.kind == Member.Kind.NATIONAL:
+        # A national member's page also lists its local members, each with its plans.
+        local_members = (
+            member.local_members.with_progress()
+            .order_by("name")
+            .prefetch_related(
+                Prefetch(
+                    "action_plans",
+                    queryset=ActionPlan.objects.visible_to(request.user)
+                    .with_progress()
+                    .order_by("-start_year", "title"),
+                )
+            )
+        )
     resources = Document.objects.visible_to(request.user).filter(member=member)
     types = dict(Document.Type.choices)
     years = sorted({y for y in resources.values_list("year", flat=True) if y}, reverse=True)
@@ -86,6 +110,9 @@ def member_detail(request, slug: str):
             "member": member,
             "plans": plans,
             "current_plan": current_plan,
+            "featured_plan": featured_plan,
+            "summary": summary,
+            "local_members": local_members,
             "contacts": member.contacts.select_related("institution"),
             "commitments": commitments,
             "resources": page,

@@ -193,6 +193,10 @@ class ReportQuerySet(models.QuerySet):
         """Published reports whose plan or commitment the public may see."""
         return self.filter(status=Status.PUBLISHED).filter(self.model.public_parent_q())
 
+    def visible_to(self, user):
+        """What the public pages show anyone: published reports only (they take comments)."""
+        return self.published()
+
     def assigned_to(self, user):
         """Reports the user is assigned to, while the user is in the Evaluator group."""
         if not is_evaluator(user):

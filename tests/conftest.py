@@ -40,3 +40,19 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if item.get_closest_marker("browser"):
             item.add_marker(pytest.mark.sqlite)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_site_settings(request):
+    # The site settings live in the cache, which a rolled-back test does not reach: each test
+    # starts from the database's record, read before it runs so no page pays for the read.
+    from portal.services import forget_site_settings, site_settings
+
+    forget_site_settings()
+    uses_db = "db" in request.fixturenames or request.node.get_closest_marker("django_db")
+    transactional = {"transactional_db", "live_server"} & set(request.fixturenames)
+    if uses_db and not transactional:
+        request.getfixturevalue("db")
+        site_settings()
+    yield
+    forget_site_settings()

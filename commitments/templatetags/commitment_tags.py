@@ -44,9 +44,18 @@ def milestone_status(status: str) -> dict:
 def comments_for(context, obj) -> dict:
     """Approved comments on ``obj`` and the “Leave a Reply” form that posts to the moderation queue."""
     label = obj._meta.label_lower
+    approved = list(Comment.objects.on(obj).approved())
+    shown = {comment.pk for comment in approved}
+    replies: dict[int, list] = {}
+    for comment in approved:
+        if comment.reply_to_id in shown:
+            replies.setdefault(comment.reply_to_id, []).append(comment)
+    threads = [comment for comment in approved if comment.reply_to_id not in shown]
+    for comment in threads:
+        comment.shown_replies = replies.get(comment.pk, [])
     return {
         "request": context.get("request"),
-        "comments": list(Comment.objects.on(obj).approved()),
+        "comments": threads,
         "form": CommentForm(can_follow=label == "commitments.commitment"),
         "action": reverse("commitments:comment", kwargs={"label": label, "pk": obj.pk}),
     }

@@ -88,7 +88,28 @@ def build_portal() -> dict:
     end = f.make_end_of_commitment_report(commitment, evaluator_names="Ana, Luis, Eva")
     f.complete_end_of_commitment_answers(end)
     type(end).objects.filter(pk=end.pk).update(status="published")
+    # A national member with this local one, and a comment answered by the secretariat.
+    national = f.make_member(name="Mexico", slug="mexico-national", kind="national")
+    type(member).objects.filter(pk=member.pk).update(country=national)
+    question = Comment.objects.create(
+        target=inception,
+        name="Rosa",
+        email="rosa@example.org",
+        text="¿Y la mesa 3?",
+        status=Comment.Status.APPROVED,
+    )
+    Comment.objects.create(
+        target=inception,
+        name="Laura",
+        email="stl@example.org",
+        text="Se reúne en marzo.",
+        status=Comment.Status.APPROVED,
+        reply_to=question,
+        is_official=True,
+        author=secretariat,
+    )
     return {
+        "national": national,
         "commitment": commitment,
         "plan": plan,
         "member": member,
@@ -121,6 +142,11 @@ def public_paths(portal: dict, language: str) -> dict[str, str]:
         "end-of-commitment-report": f"/reports/end-of-commitment/{portal['end_of_commitment'].pk}/",
         "data": "/data/",
         "login": "/accounts/login/",
+        "member-national": f"/members/{portal['national'].slug}/",
+        "privacy": "/privacidad/" if language == "es" else "/privacy/",
+        "accessibility": "/accesibilidad/" if language == "es" else "/accessibility/",
+        "password-reset": "/accounts/password-reset/",
+        "password-reset-sent": "/accounts/password-reset/sent/",
         "not-found": "/commitments/NOPE0000/",
         "search": "/buscar/?q=participacion" if language == "es" else "/search/?q=culture",
         "search-kind": "/buscar/?q=infoem&kind=commitments"

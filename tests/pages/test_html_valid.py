@@ -98,6 +98,9 @@ def render_every_page(folder: Path) -> list[str]:
         response = signed_in.post(f"/{language}/evaluations/inception/{submitted.pk}/", {})
         assert response.status_code == 403
         save(f"{language}-forbidden", response.content)
+        response = signed_in.get(f"/{language}/accounts/two-factor/")
+        assert response.status_code == 200
+        save(f"{language}-two-factor-setup", response.content)
 
     response = client.get("/api/v1/docs/")
     assert response.status_code == 200

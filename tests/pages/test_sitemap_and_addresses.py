@@ -12,6 +12,8 @@ pytestmark = pytest.mark.django_db
 
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 NOT_IN_THE_SITEMAP = {
+    "password-reset",
+    "password-reset-sent",
     "explorer-filtered",
     "explorer-search",
     "search",

@@ -474,7 +474,7 @@ def test_a_second_run_fills_a_translation_the_database_lacks(loaded):
 
     plan.refresh_from_db()
     assert plan.agency_checkins_es == seed_spanish
-    assert "Action plans                 0 created,   1 updated,   1 unchanged" in output
+    assert "Action plans                 0 created,   1 updated,   2 unchanged" in output
 
 
 def test_refuses_to_create_the_demo_users_when_debug_is_off(settings):
@@ -530,3 +530,16 @@ def test_a_failure_in_the_reports_demo_loader_rolls_everything_back(debug_on, mo
         loaddemo()
     assert not Member.objects.exists()
     assert not User.objects.exists()
+
+
+def test_mexico_has_its_fourth_action_plan_and_the_demo_names_its_owner(loaded):
+    plan = ActionPlan.objects.get(slug="mexico-action-plan-4")
+    assert plan.member.slug == "mexico"
+    assert (plan.start_year, plan.end_year, plan.reported_commitments) == (2019, 2022, 13)
+    assert plan.introduction_en.startswith("The fourth action plan brings several lessons")
+    assert plan.title_es == "Plan de acción 4"
+    from portal.models import SiteSettings
+
+    settings_record = SiteSettings.objects.get(pk=1)
+    assert [m.slug for m in settings_record.owners.all()] == ["mexico-state"]
+    assert settings_record.tagline_en == "State of Mexico"

@@ -55,7 +55,8 @@ def test_inception_page_in_the_shape_of_the_report(client, django_assert_num_que
     report = published_inception(commitments=3)
     # 1. the report with its plan, member and Section 2 answers  2. evaluators
     # 3. assessments with commitments and their answers  4. its public corrections
-    with django_assert_num_queries(4):
+    # 5. approved comments
+    with django_assert_num_queries(5):
         response = client.get(f"/en/reports/inception/{report.pk}/")
     assert response.status_code == 200
     html = response.content.decode()
@@ -91,8 +92,8 @@ def test_end_of_commitment_page_in_the_shape_of_the_report(client, django_assert
             size=10,
         )
     # 1. the report with commitment, plan, member and scale answers  2. evaluators
-    # 3. attachments  4. its public corrections
-    with django_assert_num_queries(4):
+    # 3. attachments  4. its public corrections  5. approved comments
+    with django_assert_num_queries(5):
         response = client.get(f"/en/reports/end-of-commitment/{report.pk}/")
     html = response.content.decode()
     assert "End of Commitment Report – Open government culture" in html

@@ -199,6 +199,7 @@ class Command(BaseCommand):
         self.loader = Loader(load_data(TRANSLATIONS_FILE))
         with transaction.atomic(), translation.override(None):
             self.load_members(data)
+            self.load_site_settings()
             self.load_institutions(data)
             self.load_contacts(data)
             self.load_forums(data)
@@ -223,6 +224,17 @@ class Command(BaseCommand):
             self.members[entry["slug"]] = self.loader.sync(
                 "Members", Member, {"slug": entry["slug"]}, values
             )
+
+    def load_site_settings(self) -> None:
+        """The demo portal is the State of Mexico's; a secretariat's own edits are kept."""
+        site_settings = apps.get_model("portal", "SiteSettings")  # portal reads plans, not back
+        record, _created = site_settings.objects.get_or_create(pk=1)
+        if record.owners.exists():
+            return
+        record.tagline_es, record.tagline_en = "Estado de México", "State of Mexico"
+        record.original_language = record.original_language or "es"
+        record.save()
+        record.owners.set([self.members["mexico-state"]])
 
     def load_institutions(self, data: ModuleType) -> None:
         self.institutions: dict[str, Institution] = {}
