@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models import Count, F, FloatField, Prefetch, Q
+from django.db.models import F, FloatField, Prefetch
 from django.db.models.functions import Cast, NullIf
 from django.http import Http404, HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from commitments import exports
+from commitments import choices, exports
 from commitments.filters import CommitmentFilter
 from commitments.forms import CommentForm
 from commitments.models import (
@@ -27,12 +27,12 @@ from commitments.models import (
     MilestoneStatus,
     MilestoneUpdate,
     Progress,
-    overdue_milestones_q,
 )
 from ogptracker.keys import MAX_PK, is_ascii_digits, parse_pk
 from plans.models import ActionPlan, Document, Member
 
 PAGE_SIZE = 25
+HISTORY_PAGE_SIZE = 30
 
 SORTS = {
     "relevance": (gettext_lazy("Relevance"), ("-rank", "number", "pk")),
@@ -48,25 +48,43 @@ SORTS = {
 def visible_updates(user):
     """Milestone updates of commitments the user may see, newest first, ready to display."""
     return (
-        MilestoneUpdate.objects.filter(milestone__in=Milestone.objects.visible_to(user))
+        MilestoneUpdate.objects.visible_to(user)
         .select_related("milestone__commitment", "author_institution")
         .prefetch_related("evidence")
         .order_by("-created_at", "-pk")
     )
 
 
+HOME_MEMBERS = 12
+HOME_PLANS = 6
+
+
 def home(request):
-    """What the portal is, members, plans in implementation, status counts, latest updates."""
-    members = Member.objects.with_progress().filter(n_plans__gt=0)
-    plans = ActionPlan.objects.visible_to(request.user).with_progress().select_related("member")
-    current = plans.in_implementation()
-    status_counts = Milestone.objects.visible_to(request.user).aggregate(
-        total=Count("pk"),
-        overdue=Count("pk", filter=overdue_milestones_q()),
-        **{status: Count("pk", filter=Q(status=status)) for status in MilestoneStatus.values},
+    """What the portal is, the largest members, plans in implementation, status counts, updates.
+
+    Bounded at any size: a selection of members and plans with links to the full lists, and the
+    portal's totals read from the precomputed roll-up.
+    """
+    from commitments.rollups import SITE, Rollup, Tally
+    from plans.views import PLAN_CARD_COLUMNS
+
+    members = (
+        Member.objects.with_progress()
+        .filter(n_plans__gt=0)
+        .order_by("-n_commitments", "name", "pk")[:HOME_MEMBERS]
     )
+    plans = (
+        ActionPlan.objects.published()
+        .only(*PLAN_CARD_COLUMNS)
+        .with_progress()
+        .select_related("member")
+        .order_by("-start_year", "title", "pk")
+    )
+    current = plans.in_implementation()
+    site = Rollup.objects.filter(scope=SITE, object_id=0).first()
+    tally = site.tally if site else Tally({})
     statuses = [
-        {"status": status, "label": label, "count": status_counts[status]}
+        {"status": status, "label": label, "count": tally.count(status)}
         for status, label in MilestoneStatus.choices
     ]
     return render(
@@ -74,21 +92,22 @@ def home(request):
         "commitments/home.html",
         {
             "members": members,
-            "current_plans": current,
-            "past_plans": plans.exclude(pk__in=current.values("pk"))[:6],
+            "current_plans": current[:HOME_PLANS],
+            "past_plans": plans.exclude(pk__in=current.values("pk"))[:HOME_PLANS],
             "statuses": statuses,
-            "milestones_total": status_counts["total"],
-            "milestones_overdue": status_counts["overdue"],
+            "milestones_total": tally.total,
+            "milestones_overdue": tally.overdue(),
             "updates": visible_updates(request.user)[:8],
             "rule": Progress.RULE,
         },
     )
 
 
-def explore(request):
+def explore(request, data=None):
     """Tuple (filter, ordered QuerySet, sort key) for the explorer and its CSV."""
     commitments = Commitment.objects.visible_to(request.user).for_listing()
-    found = CommitmentFilter(request.GET, queryset=commitments, request=request)
+    data = request.GET if data is None else data
+    found = CommitmentFilter(data, queryset=commitments, request=request)
     qs = found.qs.annotate(
         progress_ratio=Cast("n_finished", FloatField())
         / NullIf(Cast("n_milestones", FloatField()), 0.0)
@@ -106,9 +125,27 @@ def explore(request):
     return found, qs.order_by(*ordering), sort
 
 
+def paginate_commitments(qs, number, per_page: int = PAGE_SIZE):
+    """A page of ``qs`` in two steps: the page's keys from a narrow query, then its 25 rows.
+
+    Sorting and skipping touch only keys (and whatever the order needs); the wide rows, their
+    progress counts and related rows are loaded for the page alone.
+    """
+    page = Paginator(qs.values_list("pk", flat=True), per_page).get_page(number)
+    keys = list(page.object_list)
+    rows = Commitment.objects.filter(pk__in=keys).for_listing()
+    if hasattr(qs.query, "annotations") and "rank" in qs.query.annotations:
+        rows = rows.annotate(rank=qs.query.annotations["rank"])
+    by_key = {row.pk: row for row in rows}
+    page.object_list = [by_key[key] for key in keys if key in by_key]
+    return page
+
+
 def commitment_list(request):
     """The explorer: filters in the query string, counts, sorting, pagination, CSV link."""
-    found, qs, sort = explore(request)
+    data, matches = choices.resolve(request.GET)
+    found, qs, sort = explore(request, data)
+    searchable = choices.make_searchable(found.form, matches, data)
     for field in found.form.fields.values():
         if getattr(field, "empty_label", None) is not None:
             field.empty_label = _("Any")
@@ -121,8 +158,8 @@ def commitment_list(request):
         ("true", _("Only commitments with overdue milestones")),
         ("false", _("Only commitments without overdue milestones")),
     ]
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
+    page = paginate_commitments(qs, request.GET.get("page"))
+    query = data.copy()
     query.pop("page", None)
     csv_query = query.copy()
     csv_query.pop("sort", None)
@@ -131,6 +168,7 @@ def commitment_list(request):
         "commitments/list.html",
         {
             "filter": found,
+            "searchable": searchable,
             "page": page,
             "sort": sort,
             "sorts": [(key, label) for key, (label, _fields) in SORTS.items()],
@@ -159,8 +197,8 @@ def commitment_csv(request):
     return response
 
 
-def _get_commitment(request, key: str) -> Commitment:
-    visible = Commitment.objects.visible_to(request.user)
+def _get_commitment(request, key: str, queryset=None) -> Commitment:
+    visible = (queryset if queryset is not None else Commitment.objects).visible_to(request.user)
     if is_ascii_digits(key):
         pk = parse_pk(key)
         if pk is None:
@@ -171,13 +209,10 @@ def _get_commitment(request, key: str) -> Commitment:
 
 def commitment_detail(request, key: str):
     """A commitment: at a glance, description, milestones, progress, history, comments."""
-    commitment = _get_commitment(request, key)
-    if key != commitment.key:
-        # One address per commitment: its OGP ID when it has one.
-        return redirect(commitment, permanent=True)
-    commitment = (
-        Commitment.objects.filter(pk=commitment.pk)
-        .with_progress()
+    commitment = _get_commitment(
+        request,
+        key,
+        Commitment.objects.with_progress()
         .select_related("primary_policy_area", "primary_sector")
         .prefetch_related(
             Prefetch(
@@ -195,23 +230,39 @@ def commitment_detail(request, key: str):
                     "number"
                 ),
             ),
-        )
-        .get()
+        ),
     )
-    updates = list(
+    if key != commitment.key:
+        # One address per commitment: its OGP ID when it has one.
+        return redirect(commitment, permanent=True)
+    history = Paginator(
         MilestoneUpdate.objects.filter(milestone__commitment=commitment)
         .select_related("milestone", "author_institution")
         .prefetch_related("evidence")
-        .order_by("-created_at", "-pk")
-    )
+        .order_by("-created_at", "-pk"),
+        HISTORY_PAGE_SIZE,
+    ).get_page(request.GET.get("history"))
+    updates = list(history.object_list)
+    if history.number == 1:
+        last_update = updates[0] if updates else None
+    else:
+        last_update = (
+            MilestoneUpdate.objects.filter(milestone__commitment=commitment)
+            .order_by("-created_at", "-pk")
+            .first()
+        )
     documents = list(Document.objects.filter(commitment=commitment).order_by("-year", "title"))
+    query = request.GET.copy()
+    query.pop("history", None)
     context = {
         "commitment": commitment,
         "plans": commitment.action_plans.all(),
         "roles": commitment.institution_roles.all(),
         "milestones": commitment.milestones.all(),
         "updates": updates,
-        "last_update": updates[0] if updates else None,
+        "history": history,
+        "history_query": query.urlencode(),
+        "last_update": last_update,
         "documents": documents,
         "rule": Progress.RULE,
     }

@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 
 from tests import factories
 
@@ -7,6 +8,14 @@ from tests import factories
 def _english_by_default(settings):
     # Tests read English unless they ask for Spanish with a /es/ URL.
     settings.LANGUAGE_CODE = "en"
+
+
+@pytest.fixture(autouse=True)
+def _pages_built_fresh(settings):
+    # Every test builds its pages (and counts their queries) unless it turns the public page
+    # cache on itself (tests/test_scale.py); nothing cached outlives a test.
+    settings.PAGE_CACHE = False
+    cache.clear()
 
 
 @pytest.fixture
