@@ -28,7 +28,7 @@ from django.utils.http import http_date
 
 CONTENT_APPS = {"plans", "commitments", "reports", "ogptracker"}
 # Never cached: the admin, sign-in, the evaluators' workspace, language switching, downloads.
-PRIVATE_SEGMENTS = {"admin", "accounts", "evaluations", "i18n", "data"}
+PRIVATE_SEGMENTS = {"admin", "accounts", "evaluations", "i18n", "data", "health"}
 SAFE_METHODS = {"GET", "HEAD"}
 CSRF_FIELD = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 CSRF_PLACEHOLDER = b"\x00csrf\x00"

@@ -3,12 +3,20 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.sitemaps.views import sitemap
+from django.http import HttpResponse
 from django.urls import include, path
+from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
 from commitments.sitemaps import CommitmentSitemap, PagesSitemap
 from plans.sitemaps import ActionPlanSitemap, ForumSitemap, InstitutionSitemap, MemberSitemap
 from reports.sitemaps import EndOfCommitmentReportSitemap, InceptionReportSitemap
+
+@never_cache
+def health(request):
+    """For load balancers (and ``make bench``'s baseline): the app server answers; no database."""
+    return HttpResponse("ok\n", content_type="text/plain")
+
 
 SITEMAPS = {
     "pages": PagesSitemap,
@@ -22,6 +30,7 @@ SITEMAPS = {
 }
 
 urlpatterns = [
+    path("health/", health, name="health"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("ogptracker.api_urls")),

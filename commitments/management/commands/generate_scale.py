@@ -127,7 +127,9 @@ class Command(BaseCommand):
             rollups.recompute_all()
         if postgres:
             with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
+                # Statistics for the planner and a visibility map for index-only scans
+                # (VACUUM cannot run inside a caller's transaction: then statistics only).
+                cursor.execute("ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE")
         self.say("Done: " + ", ".join(f"{value} {name}" for name, value in sizes.items()))
 
     def say(self, message: str) -> None:
