@@ -12,6 +12,7 @@ from commitments.sitemaps import CommitmentSitemap, PagesSitemap
 from plans.sitemaps import ActionPlanSitemap, ForumSitemap, InstitutionSitemap, MemberSitemap
 from reports.sitemaps import EndOfCommitmentReportSitemap, InceptionReportSitemap
 
+
 @never_cache
 def health(request):
     """For load balancers (and ``make bench``'s baseline): the app server answers; no database."""

@@ -18,7 +18,6 @@ from __future__ import annotations
 import http.client
 import os
 import socket
-import statistics
 import subprocess
 import sys
 import threading
@@ -155,9 +154,7 @@ def pages() -> list[tuple[str, str]]:
     member = largest("member", Member)
     plan = largest("plan", ActionPlan)
     institution = largest("institution", Institution, "n_led")
-    commitment = (
-        Commitment.objects.published().order_by("-pk").only("pk", "ogp_id").first()
-    )
+    commitment = Commitment.objects.published().order_by("-pk").only("pk", "ogp_id").first()
     if not (member and plan and institution and commitment):
         raise SystemExit("The database is empty: run loaddemo or generate_scale first.")
     return [
