@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from django.apps import apps
 from django.conf import settings
 from django.contrib import messages
@@ -28,6 +30,7 @@ from commitments.models import (
     MilestoneUpdate,
     Progress,
 )
+from ogptracker import pagecache
 from ogptracker.keys import MAX_PK, is_ascii_digits, parse_pk
 from plans.models import ActionPlan, Document, Member
 
@@ -131,7 +134,15 @@ def paginate_commitments(qs, number, per_page: int = PAGE_SIZE):
     Sorting and skipping touch only keys (and whatever the order needs); the wide rows, their
     progress counts and related rows are loaded for the page alone.
     """
-    page = Paginator(qs.values_list("pk", flat=True), per_page).get_page(number)
+    keys_qs = qs.values_list("pk", flat=True)
+    paginator = Paginator(keys_qs, per_page)
+    state = pagecache.current()
+    if state is not None:
+        # Counting every match is the costly part: counted once per version of the data.
+        sql, params = keys_qs.query.sql_with_params()
+        digest = hashlib.sha256(repr((state[0], sql, params)).encode()).hexdigest()
+        paginator.__dict__["count"] = cache.get_or_set(f"explorer:count:{digest}", keys_qs.count)
+    page = paginator.get_page(number)
     keys = list(page.object_list)
     rows = Commitment.objects.filter(pk__in=keys).for_listing()
     if hasattr(qs.query, "annotations") and "rank" in qs.query.annotations:
