@@ -11,12 +11,13 @@ PYTHON ?= $(shell for v in 3.14 3.13 3.12; do \
 	  if [ -x "$$c" ] && "$$c" -c 'import sys; assert sys.version_info >= (3, 12)' >/dev/null 2>&1; then echo "$$c"; exit 0; fi; \
 	done; done)
 
-.PHONY: help venv run test test-postgres test-sqlite fuzz lint messages check-deploy clean backup restore
+.PHONY: help venv run test test-postgres test-sqlite fuzz lint messages check-deploy clean backup restore bench
 
 help:
 	@echo "make run    set up and serve the demo portal at http://127.0.0.1:$(PORT), with the email worker"
 	@echo "make test   set up and run the whole suite on PostgreSQL, then on SQLite"
 	@echo "make lint   ruff check and ruff format --check"
+	@echo "make bench  requests/s, latency and queries of every public page through gunicorn on DATABASE_URL"
 	@echo "make fuzz   a long randomised schemathesis session against the API (FUZZ_SECONDS=300 a run)"
 	@echo "make backup                         database and uploaded files into backups/*.tar.gz"
 	@echo "make restore ARCHIVE=backups/….tar.gz  restore one into an empty portal (REPLACE=1 empties it first)"
@@ -45,6 +46,10 @@ run: venv messages
 
 test: venv messages
 	bash scripts/test.sh
+
+bench: venv messages
+	DEBUG=0 SECRET_KEY=$${SECRET_KEY:-bench-only-$$RANDOM$$RANDOM-not-for-production} $(PY) manage.py collectstatic --no-input -v 0
+	$(PY) scripts/bench.py
 
 fuzz: venv
 	bash scripts/fuzz.sh

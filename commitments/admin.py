@@ -10,7 +10,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import Http404
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -38,7 +38,7 @@ from ogptracker.bilingual_admin import BilingualAdmin, BilingualStackedInline
 from ogptracker.languages import MissingTranslationFilter
 from ogptracker.uploads import MAX_EVIDENCE_FILES, check_evidence_file
 from plans.admin import MonthFieldsMixin
-from plans.models import Member
+from plans.models import ActionPlan, Member
 from plans.roles import is_secretariat
 
 EVIDENCE_HELP = _("One link per line: a web address, or “Title | web address”.")
@@ -207,17 +207,56 @@ def save_milestone(form: MilestoneForm, user, *, save_fields: bool = True) -> Mi
     return milestone
 
 
-class MemberFilter(admin.SimpleListFilter):
-    title = _("member")
-    parameter_name = "member"
+class LargestFirstFilter(admin.SimpleListFilter):
+    """A filter over thousands of members or plans: the largest few and the current choice.
+
+    Any other one is reached with the search box or a link carrying its slug.
+    """
+
+    LIMIT = 20
+    scope = ""
+    model = None
+    label_field = "name"
+    lookup = ""
 
     def lookups(self, request, model_admin):
-        return list(Member.objects.values_list("slug", "name"))
+        from commitments.rollups import Rollup
+
+        largest = list(
+            Rollup.objects.filter(scope=self.scope)
+            .order_by("-n_commitments", "object_id")
+            .values_list("object_id", flat=True)[: self.LIMIT]
+        )
+        rows = self.model.objects.filter(Q(pk__in=largest) | Q(slug=self.value() or ""))
+        return [
+            (row.slug, getattr(row, self.label_field)) for row in rows.order_by(self.label_field)
+        ]
 
     def queryset(self, request, queryset):
         if self.value():
-            return queryset.filter(action_plans__member__slug=self.value()).distinct()
+            return queryset.filter(**{self.lookup: self.value()}).distinct()
         return queryset
+
+
+class MemberFilter(LargestFirstFilter):
+    title = _("member")
+    parameter_name = "member"
+    scope = "member"
+    model = Member
+    lookup = "action_plans__member__slug"
+
+
+class PlanFilter(LargestFirstFilter):
+    title = _("action plan")
+    parameter_name = "plan"
+    scope = "plan"
+    model = ActionPlan
+    label_field = "title"
+    lookup = "action_plans__slug"
+
+
+class MilestonePlanFilter(PlanFilter):
+    lookup = "commitment__action_plans__slug"
 
 
 class MilestoneStatusFilter(admin.SimpleListFilter):
@@ -358,7 +397,7 @@ class CommitmentAdmin(CommitmentImportMixin, MonthFieldsMixin, BilingualAdmin):
     list_display = ["title", "ogp_id", "plans", "progress", "overdue", "is_published"]
     list_filter = [
         MemberFilter,
-        "action_plans",
+        PlanFilter,
         "primary_policy_area",
         "ogp_values",
         MilestoneStatusFilter,
@@ -368,8 +407,9 @@ class CommitmentAdmin(CommitmentImportMixin, MonthFieldsMixin, BilingualAdmin):
     ]
     list_select_related = ["primary_policy_area"]
     search_fields = ["title", "ogp_id", "institutions__name", "institutions__acronym"]
-    filter_horizontal = ["action_plans", "ogp_values"]
-    autocomplete_fields = ["primary_policy_area", "primary_sector"]
+    filter_horizontal = ["ogp_values"]
+    # Thousands of plans: a searchable field, never a list of every one.
+    autocomplete_fields = ["action_plans", "primary_policy_area", "primary_sector"]
     inlines = [CommitmentInstitutionInline, MilestoneInline]
     readonly_fields = ["history"]
     actions = ["change_status"]
@@ -548,7 +588,7 @@ class MilestoneAdmin(MonthFieldsMixin, BilingualAdmin):
         "status",
         MilestoneOverdueFilter,
         MissingTranslationFilter,
-        "commitment__action_plans",
+        MilestonePlanFilter,
     ]
     list_select_related = ["commitment"]
     search_fields = ["title", "commitment__title", "commitment__ogp_id"]

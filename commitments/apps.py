@@ -7,6 +7,7 @@ class CommitmentsConfig(AppConfig):
     verbose_name = _("Commitments")
 
     def ready(self) -> None:
-        from commitments import search
+        from commitments import rollups, search
 
         search.connect()
+        rollups.connect()

@@ -63,9 +63,7 @@ class UpdatesFeed(Feed):
         return reverse("commitments:feed")
 
     def updates(self, obj=None):
-        return MilestoneUpdate.objects.filter(
-            milestone__commitment__in=Commitment.objects.published()
-        )
+        return MilestoneUpdate.objects.published()
 
     def items(self, obj=None):
         return (

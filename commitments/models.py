@@ -10,7 +10,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.search import SearchQuery, SearchQueryField, SearchVectorField
 from django.core.validators import RegexValidator
 from django.db import connection, models
-from django.db.models import Count, Exists, F, FloatField, Func, OuterRef, Q, Value
+from django.db.models import Exists, F, FloatField, Func, OuterRef, Q, Value
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -168,6 +168,21 @@ class SearchTerms(SearchQuery):
         self.invert = False
 
 
+# Texts a list never shows (both language columns of each).
+LONG_TEXTS = tuple(
+    f"{name}{suffix}"
+    for name in (
+        "problem",
+        "status_quo",
+        "action",
+        "contribution",
+        "long_term_goal",
+        "values_narrative",
+    )
+    for suffix in ("", "_es", "_en")
+) + ("search_text", "search_vector")
+
+
 class CommitmentQuerySet(models.QuerySet):
     def published(self) -> CommitmentQuerySet:
         """Published commitments that belong to at least one published plan."""
@@ -185,25 +200,23 @@ class CommitmentQuerySet(models.QuerySet):
         return self if is_secretariat(user) else self.published()
 
     def with_progress(self) -> CommitmentQuerySet:
-        """Annotate milestone counts: finished, total and overdue."""
+        """Annotate milestone counts: finished, total and overdue.
+
+        Per-row counts over the milestone index, never a grouping of every commitment: a page
+        of 25 counts the milestones of 25 (PostgreSQL evaluates them after sorting and limiting).
+        """
+        from plans.models import SubqueryCount
+
+        def count(milestones):
+            return SubqueryCount(milestones.order_by().values("pk"))
+
+        milestones = Milestone.objects.filter(commitment=OuterRef("pk"))
         return self.annotate(
-            n_finished=Count(
-                "milestones",
-                filter=Q(milestones__status=MilestoneStatus.FINISHED),
-                distinct=True,
-            ),
-            n_milestones=Count("milestones", distinct=True),
-            n_not_reported=Count(
-                "milestones",
-                filter=Q(milestones__status=MilestoneStatus.NOT_REPORTED),
-                distinct=True,
-            ),
-            n_overdue=Count(
-                "milestones", filter=overdue_milestones_q("milestones__"), distinct=True
-            ),
-            n_overdue_unreported=Count(
-                "milestones", filter=overdue_unreported_q("milestones__"), distinct=True
-            ),
+            n_finished=count(milestones.filter(status=MilestoneStatus.FINISHED)),
+            n_milestones=count(milestones),
+            n_not_reported=count(milestones.filter(status=MilestoneStatus.NOT_REPORTED)),
+            n_overdue=count(milestones.filter(overdue_milestones_q())),
+            n_overdue_unreported=count(milestones.filter(overdue_unreported_q())),
         )
 
     def overdue(self, kind: str | None = None) -> CommitmentQuerySet:
@@ -239,10 +252,17 @@ class CommitmentQuerySet(models.QuerySet):
 
     def for_listing(self) -> CommitmentQuerySet:
         """Everything lists touch, loaded up front."""
+        from plans.models import ActionPlan
+
+        # A card names its plans: their titles, never their questionnaires' long texts.
+        plans = ActionPlan.objects.only(
+            "pk", "slug", "title", "title_es", "title_en", "original_language", "status"
+        )
         return (
-            self.with_progress()
+            self.defer(*LONG_TEXTS)
+            .with_progress()
             .select_related("primary_policy_area", "primary_sector")
-            .prefetch_related("ogp_values", "action_plans__member")
+            .prefetch_related("ogp_values", models.Prefetch("action_plans", queryset=plans))
         )
 
 
@@ -325,6 +345,8 @@ class Commitment(Translatable):
         ordering = ["number", "pk"]
         verbose_name = _("commitment")
         verbose_name_plural = _("commitments")
+        # The explorer's default order, walked from the start of a page.
+        indexes = [models.Index(fields=["number", "id"], name="commitment_number_order")]
         constraints = [
             models.UniqueConstraint(
                 fields=["ogp_id"],
@@ -525,6 +547,25 @@ class Milestone(Translatable):
         return OverdueKind.REPORTED
 
 
+class MilestoneUpdateQuerySet(models.QuerySet):
+    def published(self) -> MilestoneUpdateQuerySet:
+        """Updates of published commitments, checked row by row.
+
+        Correlated, so “the newest N” walks the date index and stops after N instead of first
+        listing every visible milestone.
+        """
+        from plans.models import ActionPlan
+
+        in_published_plan = ActionPlan.objects.published().filter(
+            commitments=OuterRef("milestone__commitment_id")
+        )
+        return self.filter(Exists(in_published_plan), milestone__commitment__is_published=True)
+
+    def visible_to(self, user) -> MilestoneUpdateQuerySet:
+        """Updates of published commitments; the secretariat sees those of drafts too."""
+        return self if is_secretariat(user) else self.published()
+
+
 class MilestoneUpdate(models.Model):
     """One entry of a milestone's public history: a status change, a progress report or a
     correction of an earlier entry. Written only by ``commitments.services``; nobody edits or
@@ -590,6 +631,8 @@ class MilestoneUpdate(models.Model):
         related_name="corrections",
         help_text=_("The earlier entry of the same milestone this entry corrects."),
     )
+
+    objects = MilestoneUpdateQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -767,3 +810,7 @@ class Comment(models.Model):
 
     def __str__(self) -> str:
         return _("%(name)s on %(target)s") % {"name": self.name, "target": self.target}
+
+
+# Precomputed roll-ups and the public pages' version live in their own module.
+from commitments.rollups import PublicVersion, Rollup  # noqa: E402, F401

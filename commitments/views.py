@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from django.apps import apps
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models import Count, F, FloatField, Prefetch, Q
+from django.db.models import F, FloatField, Prefetch
 from django.db.models.functions import Cast, NullIf
 from django.http import FileResponse, Http404, HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from commitments import exports
+from commitments import choices, exports
 from commitments.filters import CommitmentFilter
 from commitments.forms import CommentForm
 from commitments.models import (
@@ -29,13 +31,13 @@ from commitments.models import (
     MilestoneUpdate,
     OverdueKind,
     Progress,
-    overdue_milestones_q,
-    overdue_unreported_q,
 )
+from ogptracker import pagecache
 from ogptracker.keys import MAX_PK, is_ascii_digits, parse_pk
 from plans.models import ActionPlan, Document, Member
 
 PAGE_SIZE = 25
+HISTORY_PAGE_SIZE = 30
 
 SORTS = {
     "relevance": (gettext_lazy("Relevance"), ("-rank", "number", "pk")),
@@ -63,28 +65,41 @@ def ready_to_display(updates):
 
 def visible_updates(user):
     """Milestone updates of commitments the user may see, newest first, ready to display."""
-    return ready_to_display(
-        MilestoneUpdate.objects.filter(milestone__in=Milestone.objects.visible_to(user))
-    )
+    return ready_to_display(MilestoneUpdate.objects.visible_to(user))
 
 
 HOME_MEMBERS = 12
+HOME_PLANS = 6
 
 
 def home(request):
-    """What the portal is, members, plans in implementation, status counts, latest updates."""
-    members = Member.objects.with_progress().filter(n_plans__gt=0).select_related("country")
-    members = list(members[: HOME_MEMBERS + 1])  # one more says whether there are more
-    plans = ActionPlan.objects.visible_to(request.user).with_progress().select_related("member")
-    current = plans.in_implementation()
-    status_counts = Milestone.objects.visible_to(request.user).aggregate(
-        total=Count("pk"),
-        overdue=Count("pk", filter=overdue_milestones_q()),
-        overdue_unreported=Count("pk", filter=overdue_unreported_q()),
-        **{status: Count("pk", filter=Q(status=status)) for status in MilestoneStatus.values},
+    """What the portal is, the largest members, plans in implementation, status counts, updates.
+
+    Bounded at any size: a selection of members and plans with links to the full lists, and the
+    portal's totals read from the precomputed roll-up.
+    """
+    from commitments.rollups import SITE, Rollup, Tally
+    from plans.views import PLAN_CARD_COLUMNS
+
+    members = list(
+        Member.objects.with_progress()
+        .filter(n_plans__gt=0)
+        .select_related("country")
+        .order_by("-n_commitments", "name", "pk")[: HOME_MEMBERS + 1]
     )
+    plans = (
+        ActionPlan.objects.published()
+        .only(*PLAN_CARD_COLUMNS)
+        .with_progress()
+        .select_related("member")
+        .order_by("-start_year", "title", "pk")
+    )
+    current = plans.in_implementation()
+    site = Rollup.objects.filter(scope=SITE, object_id=0).first()
+    tally = site.tally if site else Tally({})
+    unreported = tally.overdue(status=MilestoneStatus.NOT_REPORTED)
     statuses = [
-        {"status": status, "label": label, "count": status_counts[status]}
+        {"status": status, "label": label, "count": tally.count(status)}
         for status, label in MilestoneStatus.choices
     ]
     return render(
@@ -93,22 +108,24 @@ def home(request):
         {
             "members": members[:HOME_MEMBERS],
             "more_members": len(members) > HOME_MEMBERS,
-            "current_plans": current,
-            "past_plans": plans.exclude(pk__in=current.values("pk"))[:6],
+            "current_plans": current[:HOME_PLANS],
+            "past_plans": plans.exclude(pk__in=current.values("pk"))[:HOME_PLANS],
             "statuses": statuses,
-            "milestones_total": status_counts["total"],
-            "milestones_overdue": status_counts["overdue"] - status_counts["overdue_unreported"],
-            "milestones_overdue_unreported": status_counts["overdue_unreported"],
+            "milestones_total": tally.total,
+            "milestones_overdue_all": tally.overdue(),
+            "milestones_overdue": tally.overdue() - unreported,
+            "milestones_overdue_unreported": unreported,
             "updates": visible_updates(request.user)[:8],
             "rule": Progress.RULE,
         },
     )
 
 
-def explore(request):
+def explore(request, data=None):
     """Tuple (filter, ordered QuerySet, sort key) for the explorer and its CSV."""
     commitments = Commitment.objects.visible_to(request.user).for_listing()
-    found = CommitmentFilter(request.GET, queryset=commitments, request=request)
+    data = request.GET if data is None else data
+    found = CommitmentFilter(data, queryset=commitments, request=request)
     qs = found.qs.annotate(
         progress_ratio=Cast("n_finished", FloatField())
         / NullIf(Cast("n_milestones", FloatField()), 0.0)
@@ -126,9 +143,35 @@ def explore(request):
     return found, qs.order_by(*ordering), sort
 
 
+def paginate_commitments(qs, number, per_page: int = PAGE_SIZE):
+    """A page of ``qs`` in two steps: the page's keys from a narrow query, then its 25 rows.
+
+    Sorting and skipping touch only keys (and whatever the order needs); the wide rows, their
+    progress counts and related rows are loaded for the page alone.
+    """
+    keys_qs = qs.values_list("pk", flat=True)
+    paginator = Paginator(keys_qs, per_page)
+    state = pagecache.current()
+    if state is not None:
+        # Counting every match is the costly part: counted once per version of the data.
+        sql, params = keys_qs.query.sql_with_params()
+        digest = hashlib.sha256(repr((state[0], sql, params)).encode()).hexdigest()
+        paginator.__dict__["count"] = cache.get_or_set(f"explorer:count:{digest}", keys_qs.count)
+    page = paginator.get_page(number)
+    keys = list(page.object_list)
+    rows = Commitment.objects.filter(pk__in=keys).for_listing()
+    if hasattr(qs.query, "annotations") and "rank" in qs.query.annotations:
+        rows = rows.annotate(rank=qs.query.annotations["rank"])
+    by_key = {row.pk: row for row in rows}
+    page.object_list = [by_key[key] for key in keys if key in by_key]
+    return page
+
+
 def commitment_list(request):
     """The explorer: filters in the query string, counts, sorting, pagination, CSV link."""
-    found, qs, sort = explore(request)
+    data, matches = choices.resolve(request.GET)
+    found, qs, sort = explore(request, data)
+    searchable = choices.make_searchable(found.form, matches, data)
     for field in found.form.fields.values():
         if getattr(field, "empty_label", None) is not None:
             field.empty_label = _("Any")
@@ -144,8 +187,8 @@ def commitment_list(request):
         ("true", _("Only commitments with overdue milestones")),
         ("false", _("Only commitments without overdue milestones")),
     ]
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
+    page = paginate_commitments(qs, request.GET.get("page"))
+    query = data.copy()
     query.pop("page", None)
     csv_query = query.copy()
     csv_query.pop("sort", None)
@@ -154,6 +197,7 @@ def commitment_list(request):
         "commitments/list.html",
         {
             "filter": found,
+            "searchable": searchable,
             "page": page,
             "sort": sort,
             "sorts": [(key, label) for key, (label, _fields) in SORTS.items()],
@@ -182,8 +226,8 @@ def commitment_csv(request):
     return response
 
 
-def _get_commitment(request, key: str) -> Commitment:
-    visible = Commitment.objects.visible_to(request.user)
+def _get_commitment(request, key: str, queryset=None) -> Commitment:
+    visible = (queryset if queryset is not None else Commitment.objects).visible_to(request.user)
     if is_ascii_digits(key):
         pk = parse_pk(key)
         if pk is None:
@@ -194,13 +238,10 @@ def _get_commitment(request, key: str) -> Commitment:
 
 def commitment_detail(request, key: str):
     """A commitment: at a glance, description, milestones, progress, history, comments."""
-    commitment = _get_commitment(request, key)
-    if key != commitment.key:
-        # One address per commitment: its OGP ID when it has one.
-        return redirect(commitment, permanent=True)
-    commitment = (
-        Commitment.objects.filter(pk=commitment.pk)
-        .with_progress()
+    commitment = _get_commitment(
+        request,
+        key,
+        Commitment.objects.with_progress()
         .select_related("primary_policy_area", "primary_sector")
         .prefetch_related(
             Prefetch(
@@ -220,24 +261,40 @@ def commitment_detail(request, key: str):
                 )
                 .order_by("number"),
             ),
+        ),
+    )
+    if key != commitment.key:
+        # One address per commitment: its OGP ID when it has one.
+        return redirect(commitment, permanent=True)
+    history = Paginator(
+        ready_to_display(MilestoneUpdate.objects.filter(milestone__commitment=commitment)),
+        HISTORY_PAGE_SIZE,
+    ).get_page(request.GET.get("history"))
+    updates = list(history.object_list)
+    if history.number == 1:
+        last_update = updates[0] if updates else None
+    else:
+        last_update = (
+            MilestoneUpdate.objects.filter(milestone__commitment=commitment)
+            .order_by("-created_at", "-pk")
+            .first()
         )
-        .get()
-    )
-    updates = list(
-        ready_to_display(MilestoneUpdate.objects.filter(milestone__commitment=commitment))
-    )
     documents = list(
         Document.objects.visible_to(request.user)
         .filter(commitment=commitment)
         .order_by("-year", "title")
     )
+    query = request.GET.copy()
+    query.pop("history", None)
     context = {
         "commitment": commitment,
         "plans": commitment.action_plans.all(),
         "roles": commitment.institution_roles.all(),
         "milestones": commitment.milestones.all(),
         "updates": updates,
-        "last_update": updates[0] if updates else None,
+        "history": history,
+        "history_query": query.urlencode(),
+        "last_update": last_update,
         "documents": documents,
         "rule": Progress.RULE,
     }

@@ -87,6 +87,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Anonymous public pages from the cache (after locale, CSRF and CSP, which wrap it).
+    "ogptracker.pagecache.PublicPageCacheMiddleware",
+    "commitments.middleware.BatchedRollupsMiddleware",
     # Last, so it sees a view's Http404 first: the demo shows the portal's 404 page.
     "ogptracker.errors.FriendlyNotFoundMiddleware",
 ]
@@ -165,8 +168,25 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 # Evidence files of unpublished reports: outside MEDIA_ROOT, no URL maps here; a view checks access.
 PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", BASE_DIR / "private-media"))
 
+# Uploaded files on local disk, or, when AWS_STORAGE_BUCKET_NAME is set, in S3-compatible object
+# storage (django-storages) that every app server shares: AWS_S3_ENDPOINT_URL, AWS_S3_REGION_NAME,
+# AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are read from the environment by django-storages.
+AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
+_file_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+if AWS_STORAGE_BUCKET_NAME:
+    _file_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+            "default_acl": None,
+            "querystring_auth": env_bool("AWS_QUERYSTRING_AUTH", False),
+            "file_overwrite": False,
+        },
+    }
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _file_storage,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -364,16 +384,33 @@ FOLLOW_RATE_WINDOW = int(os.environ.get("FOLLOW_RATE_WINDOW", "600"))
 
 # The cache holds the comment rate limit. Several gunicorn workers must share it, so outside
 # development it lives in files under CACHE_DIR.
+# With several app servers, CACHE_URL (or REDIS_URL), e.g. redis://redis:6379/1, makes them
+# share one Redis: the rate limit and the cached public pages (ogptracker.pagecache).
 CACHE_DIR = os.environ.get("CACHE_DIR", "")
+CACHE_URL = os.environ.get("CACHE_URL", "") or os.environ.get("REDIS_URL", "")
+if CACHE_URL:
+    _default_cache = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": CACHE_URL,
+    }
+elif CACHE_DIR:
+    _default_cache = {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": CACHE_DIR,
+    }
+else:
+    _default_cache = {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "ogptracker",
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    }
 CACHES = {
-    "default": (
-        {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": CACHE_DIR}
-        if CACHE_DIR
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "ogptracker"}
-    ),
-    # The site settings (portal.services.site_settings), apart from the counters above.
+    "default": _default_cache,
+    # The site settings (portal.services.site_settings), apart from the counters and pages.
     "site": (
-        {
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+        if CACHE_URL
+        else {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": os.path.join(CACHE_DIR, "site"),
         }
@@ -381,6 +418,10 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "site"}
     ),
 }
+# Anonymous public pages are cached (PAGE_CACHE=0 turns it off, e.g. to measure raw pages).
+PAGE_CACHE = env_bool("PAGE_CACHE", True)
+# Sessions live in the database, which every app server shares.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # How many reverse proxies in front of the portal append to X-Forwarded-For; the client's
 # address (for the comment rate limit) is read that many entries from the right.

@@ -2,10 +2,11 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.sitemaps.views import sitemap
-from django.http import HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.urls import include, path, reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.http import urlencode
+from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
 from commitments.sitemaps import CommitmentSitemap, PagesSitemap
@@ -15,6 +16,13 @@ from portal import views as portal_views
 from portal.services import site_settings
 from portal.sitemaps import LegalPagesSitemap
 from reports.sitemaps import EndOfCommitmentReportSitemap, InceptionReportSitemap
+
+
+@never_cache
+def health(request):
+    """For load balancers (and ``make bench``'s baseline): the app server answers; no database."""
+    return HttpResponse("ok\n", content_type="text/plain")
+
 
 SITEMAPS = {
     "pages": PagesSitemap,
@@ -37,6 +45,7 @@ def admin_login(request):
 urlpatterns = [
     # The admin signs in through the portal's own page: rate limited, with a second factor.
     path("admin/login/", admin_login),
+    path("health/", health, name="health"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("ogptracker.api_urls")),

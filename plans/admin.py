@@ -122,7 +122,7 @@ class ForumAdmin(BilingualAdmin):
 @admin.register(Meeting)
 class MeetingAdmin(BilingualAdmin):
     list_display = ["title", "date", "kind", "coordinating_institution", "participants_count"]
-    list_filter = ["kind", "forum", "action_plan"]
+    list_filter = ["kind", "forum"]
     list_select_related = ["coordinating_institution"]
     search_fields = ["title", "summary", "coordinating_institution__name"]
     autocomplete_fields = ["coordinating_institution", "action_plan"]
@@ -132,7 +132,7 @@ class MeetingAdmin(BilingualAdmin):
 @admin.register(Document)
 class DocumentAdmin(BilingualAdmin):
     list_display = ["title", "doc_type", "year", "member", "action_plan", "position"]
-    list_filter = ["doc_type", "year", "member", "language"]
+    list_filter = ["doc_type", "year", "language"]
     list_select_related = ["member", "action_plan"]
     search_fields = ["title"]
     autocomplete_fields = ["member", "action_plan", "commitment", "milestone", "meeting"]
@@ -142,12 +142,12 @@ class DocumentAdmin(BilingualAdmin):
 class ActionPlanAdmin(MonthFieldsMixin, BilingualAdmin):
     month_fields = ("end_month",)
     list_display = ["title", "member", "period", "status", "n_commitments"]
-    list_filter = ["status", MissingTranslationFilter, "member"]
+    list_filter = ["status", MissingTranslationFilter]
     list_select_related = ["member"]
     search_fields = ["title", "member__name"]
     prepopulated_fields = {"slug": ["title"]}
-    autocomplete_fields = ["member"]
-    filter_horizontal = ["consortium_members", "lead_institutions", "endorsements"]
+    # Thousands of members and institutions: searchable fields, never lists of every one.
+    autocomplete_fields = ["member", "consortium_members", "lead_institutions", "endorsements"]
     fieldsets = [
         (
             None,

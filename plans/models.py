@@ -6,6 +6,7 @@ from django.apps import apps
 from django.conf import settings
 from django.db import models
 from django.db.models import OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -23,23 +24,47 @@ class SubqueryCount(Subquery):
     output_field = models.IntegerField()
 
 
-def milestone_rollup(milestones: models.QuerySet) -> dict[str, SubqueryCount]:
-    """Annotations that roll milestones up by the one rule of ``commitments.models.Progress``.
+def rollup_annotations(scope: str, *fields: str) -> dict:
+    """The precomputed counts of each row (``commitments.rollups``): one indexed look-up each.
 
-    ``milestones`` is a Milestone QuerySet correlated with the outer row by ``OuterRef``; its
-    ``finished()`` and ``overdue()`` methods hold the rule, so it is written once.
+    ``rollup_months`` carries the milestones by status and end month, from which the progress
+    tag reads the overdue count of the day.
     """
-
-    def count(queryset: models.QuerySet) -> SubqueryCount:
-        return SubqueryCount(queryset.order_by().values("pk").distinct())
-
-    return {
-        "n_milestones": count(milestones),
-        "n_finished": count(milestones.finished()),
-        "n_not_reported": count(milestones.not_reported()),
-        "n_overdue": count(milestones.overdue()),
-        "n_overdue_unreported": count(milestones.overdue_unreported()),
+    rows = _model("Rollup").objects.filter(scope=scope, object_id=OuterRef("pk"))
+    annotations = {
+        name: Coalesce(Subquery(rows.values(name)[:1]), 0, output_field=models.IntegerField())
+        for name in (*fields, "n_milestones", "n_finished")
     }
+    annotations["rollup_months"] = Subquery(
+        rows.values("months")[:1], output_field=models.JSONField()
+    )
+    return annotations
+
+
+class RolledUp:
+    """Models whose ``with_progress()`` reads a precomputed roll-up (``commitments.rollups``)."""
+
+    @property
+    def n_overdue(self) -> int:
+        """Milestones overdue today, from the roll-up's milestones by status and end month."""
+        # Read lazily: ``plans`` never imports ``commitments`` at load time.
+        from commitments.rollups import overdue_of
+
+        return overdue_of(getattr(self, "rollup_months", None))
+
+    @property
+    def n_not_reported(self) -> int:
+        """Milestones nobody has reported on."""
+        from commitments.rollups import Tally
+
+        return Tally(getattr(self, "rollup_months", None)).count("not_reported")
+
+    @property
+    def n_overdue_unreported(self) -> int:
+        """Milestones overdue today that nobody has reported on."""
+        from commitments.rollups import Tally
+
+        return Tally(getattr(self, "rollup_months", None)).overdue(status="not_reported")
 
 
 def _model(name: str) -> type[models.Model]:
@@ -93,42 +118,12 @@ class MemberQuerySet(models.QuerySet):
         """Annotate plans, commitments and milestones rolled up from its published plans.
 
         A member's plans are those it leads and those it joined as a consortium member; a
-        commitment shared by two of them counts once.
+        commitment shared by two of them counts once. Read from the precomputed roll-ups.
         """
-        in_member_plans = (
-            Q(action_plans__member=OuterRef("pk"))
-            | Q(action_plans__consortium_members=OuterRef("pk"))
-        ) & Q(action_plans__status="published")
-        commitments = (
-            _model("Commitment")
-            .objects.filter(in_member_plans, is_published=True)
-            .order_by()
-            .values("pk")
-            .distinct()
-        )
-        plans = (
-            ActionPlan.objects.published()
-            .filter(Q(member=OuterRef("pk")) | Q(consortium_members=OuterRef("pk")))
-            .order_by()
-            .values("pk")
-            .distinct()
-        )
-        milestones = _model("Milestone").objects.filter(
-            (
-                Q(commitment__action_plans__member=OuterRef("pk"))
-                | Q(commitment__action_plans__consortium_members=OuterRef("pk"))
-            )
-            & Q(commitment__action_plans__status="published"),
-            commitment__is_published=True,
-        )
-        return self.annotate(
-            n_plans=SubqueryCount(plans),
-            n_commitments=SubqueryCount(commitments),
-            **milestone_rollup(milestones),
-        )
+        return self.annotate(**rollup_annotations("member", "n_plans", "n_commitments"))
 
 
-class Member(Translatable):
+class Member(RolledUp, Translatable):
     """An OGP member: a national government or a local jurisdiction."""
 
     class Kind(models.TextChoices):
@@ -182,26 +177,10 @@ class Member(Translatable):
 class InstitutionQuerySet(models.QuerySet):
     def with_progress(self) -> InstitutionQuerySet:
         """Annotate the published commitments it leads or supports and their milestones."""
-        published = _model("Commitment").objects.published()
-        led = published.filter(
-            institution_roles__institution=OuterRef("pk"), institution_roles__role="lead"
-        )
-        supported = published.filter(
-            institution_roles__institution=OuterRef("pk"), institution_roles__role="supporting"
-        )
-        milestones = _model("Milestone").objects.filter(
-            commitment__institution_roles__institution=OuterRef("pk"),
-            commitment__is_published=True,
-            commitment__action_plans__status="published",
-        )
-        return self.annotate(
-            n_led=SubqueryCount(led.order_by().values("pk")),
-            n_supported=SubqueryCount(supported.order_by().values("pk")),
-            **milestone_rollup(milestones),
-        )
+        return self.annotate(**rollup_annotations("institution", "n_led", "n_supported"))
 
 
-class Institution(models.Model):
+class Institution(RolledUp, models.Model):
     """A stakeholder: a government agency, an autonomous body, a civil society organisation…"""
 
     class Kind(models.TextChoices):
@@ -463,16 +442,7 @@ class ActionPlanQuerySet(models.QuerySet):
 
     def with_progress(self) -> ActionPlanQuerySet:
         """Annotate its published commitments and their milestones, rolled up by one rule."""
-        commitments = _model("Commitment").objects.filter(
-            action_plans=OuterRef("pk"), is_published=True
-        )
-        milestones = _model("Milestone").objects.filter(
-            commitment__action_plans=OuterRef("pk"), commitment__is_published=True
-        )
-        return self.annotate(
-            n_commitments=SubqueryCount(commitments.order_by().values("pk")),
-            **milestone_rollup(milestones),
-        )
+        return self.annotate(**rollup_annotations("plan", "n_commitments"))
 
     def in_implementation(self, today=None) -> ActionPlanQuerySet:
         """Plans whose period has not ended: by end month when known, else by end year."""
@@ -484,7 +454,7 @@ class ActionPlanQuerySet(models.QuerySet):
         )
 
 
-class ActionPlan(Translatable):
+class ActionPlan(RolledUp, Translatable):
     """An OGP Local action plan with the questions of OGP's template, each its own field."""
 
     class Status(models.TextChoices):

@@ -23,6 +23,31 @@ from plans.models import (
 )
 
 RESOURCES_PAGE_SIZE = 30
+LIST_PAGE_SIZE = 30
+COMMITMENTS_PAGE_SIZE = 25
+PLANS_PAGE_SIZE = 30
+
+
+class KnownCountPaginator(Paginator):
+    """A paginator told its count (a precomputed roll-up) instead of counting rows again."""
+
+    def __init__(self, object_list, per_page, *, count: int | None = None, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        if count is not None:
+            self.__dict__["count"] = count
+
+
+def _public_count(request, value: int) -> int | None:
+    """A roll-up counts what the public sees; staff, who also see drafts, get a real count."""
+    return None if getattr(request.user, "is_staff", False) else value
+
+
+def _query_without(request, *names: str) -> str:
+    """The query string without the page parameters, for pagination links."""
+    query = request.GET.copy()
+    for name in names:
+        query.pop(name, None)
+    return query.urlencode()
 
 
 def _commitments():
@@ -32,14 +57,20 @@ def _commitments():
 
 def member_list(request):
     """Every member with its plans, commitments and progress."""
-    members = Member.objects.with_progress().select_related("country")
-    return render(request, "plans/member_list.html", {"members": members})
+    members = Member.objects.with_progress().select_related("country").order_by("name", "pk")
+    page = Paginator(members, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "plans/member_list.html",
+        {"members": page, "page": page, "query": _query_without(request, "page")},
+    )
 
 
 def _member_plans(request, member: Member):
     return (
         ActionPlan.objects.visible_to(request.user)
         .filter(Q(member=member) | Q(consortium_members=member))
+        .only(*PLAN_CARD_COLUMNS)
         .distinct()
         .with_progress()
         .select_related("member")
@@ -49,9 +80,13 @@ def _member_plans(request, member: Member):
 def member_detail(request, slug: str):
     """A member: member since, plans with progress, contacts, commitments, resources."""
     member = get_object_or_404(Member.objects.with_progress().select_related("country"), slug=slug)
-    plans = list(_member_plans(request, member))
+    member_plans = _member_plans(request, member).order_by("-start_year", "title", "pk")
+    plans = KnownCountPaginator(
+        member_plans, PLANS_PAGE_SIZE, count=_public_count(request, member.n_plans)
+    ).get_page(request.GET.get("plans"))
     today = timezone.localdate()
-    current_plan = next((plan for plan in plans if _running(plan, today)), None)
+    running = [plan for plan in plans if _running(plan, today)]
+    current_plan = min(running, key=lambda plan: (plan.start_year, plan.pk), default=None)
     # As OGP's member page: the current plan, else its latest own one, with a short summary.
     featured_plan = current_plan or next((p for p in plans if p.member_id == member.pk), None)
     summary = None
@@ -60,14 +95,16 @@ def member_detail(request, slug: str):
         summary = Shown(
             Truncator(intro.text).words(80), intro.language, intro.is_translation, intro.is_fallback
         )
-    commitments = (
+    commitments = KnownCountPaginator(
         _commitments()
         .visible_to(request.user)
-        .filter(action_plans__in=[plan.pk for plan in plans])
+        .filter(action_plans__in=member_plans.order_by().values("pk"))
         .distinct()
         .for_listing()
-        .order_by("number", "pk")
-    )
+        .order_by("number", "pk"),
+        COMMITMENTS_PAGE_SIZE,
+        count=_public_count(request, member.n_commitments),
+    ).get_page(request.GET.get("commitments"))
     local_members = []
     if member.kind == Member.Kind.NATIONAL:
         # A national member's page also lists its local members, each with its plans.
@@ -78,14 +115,21 @@ def member_detail(request, slug: str):
                 Prefetch(
                     "action_plans",
                     queryset=ActionPlan.objects.visible_to(request.user)
+                    .only(*PLAN_CARD_COLUMNS)
                     .with_progress()
                     .order_by("-start_year", "title"),
                 )
             )
         )
     resources = Document.objects.visible_to(request.user).filter(member=member)
+    resources = resources.only(*_DOCUMENT_COLUMNS)
     types = dict(Document.Type.choices)
-    years = sorted({y for y in resources.values_list("year", flat=True) if y}, reverse=True)
+    years = list(
+        member.documents.exclude(year=None)
+        .order_by("-year")
+        .values_list("year", flat=True)
+        .distinct()
+    )
     doc_type = request.GET.get("type", "")
     year = request.GET.get("year", "")
     errors = []
@@ -122,8 +166,27 @@ def member_detail(request, slug: str):
             "selected_year": year,
             "resource_errors": errors,
             "query": query.urlencode(),
+            "plans_query": _query_without(request, "plans"),
+            "commitments_query": _query_without(request, "commitments"),
         },
     )
+
+
+_DOCUMENT_COLUMNS = (
+    "pk",
+    "title",
+    "title_es",
+    "title_en",
+    "original_language",
+    "doc_type",
+    "date",
+    "year",
+    "url",
+    "file",
+    "language",
+    "position",
+    "member",
+)
 
 
 def _running(plan: ActionPlan, today) -> bool:
@@ -132,10 +195,37 @@ def _running(plan: ActionPlan, today) -> bool:
     return plan.start_year <= today.year <= plan.end_year
 
 
+# What a plan's card shows: never the questionnaires' long texts.
+PLAN_CARD_COLUMNS = (
+    "pk",
+    "slug",
+    "title",
+    "title_es",
+    "title_en",
+    "original_language",
+    "member",
+    "start_year",
+    "end_year",
+    "end_month",
+    "status",
+)
+
+
 def plan_list(request):
     """Every visible action plan with its progress."""
-    plans = ActionPlan.objects.visible_to(request.user).with_progress().select_related("member")
-    return render(request, "plans/plan_list.html", {"plans": plans})
+    plans = (
+        ActionPlan.objects.visible_to(request.user)
+        .only(*PLAN_CARD_COLUMNS)
+        .with_progress()
+        .select_related("member")
+        .order_by("-start_year", "title", "pk")
+    )
+    page = Paginator(plans, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "plans/plan_list.html",
+        {"plans": page, "page": page, "query": _query_without(request, "page")},
+    )
 
 
 def plan_detail(request, slug: str):
@@ -147,7 +237,11 @@ def plan_detail(request, slug: str):
         .prefetch_related("lead_institutions", "endorsements", "consortium_members"),
         slug=slug,
     )
-    commitments = plan.commitments.visible_to(request.user).for_listing().order_by("number", "pk")
+    commitments = KnownCountPaginator(
+        plan.commitments.visible_to(request.user).for_listing().order_by("number", "pk"),
+        COMMITMENTS_PAGE_SIZE,
+        count=_public_count(request, plan.n_commitments),
+    ).get_page(request.GET.get("commitments"))
     vision = [
         (plan._meta.get_field(name).verbose_name, plan.shown(name))
         for name in ActionPlan.VISION_FIELDS
@@ -170,6 +264,7 @@ def plan_detail(request, slug: str):
             "vision": vision,
             "engagement": engagement,
             "commitments": commitments,
+            "commitments_query": _query_without(request, "commitments"),
             "documents": Document.objects.visible_to(request.user)
             .filter(action_plan=plan)
             .order_by("position", "-year", "title"),
@@ -180,8 +275,17 @@ def plan_detail(request, slug: str):
 
 def institution_list(request):
     """Every institution involved in a published commitment, with its progress."""
-    institutions = Institution.objects.with_progress().filter(Q(n_led__gt=0) | Q(n_supported__gt=0))
-    return render(request, "plans/institution_list.html", {"institutions": institutions})
+    institutions = (
+        Institution.objects.with_progress()
+        .filter(Q(n_led__gt=0) | Q(n_supported__gt=0))
+        .order_by("name", "pk")
+    )
+    page = Paginator(institutions, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "plans/institution_list.html",
+        {"institutions": page, "page": page, "query": _query_without(request, "page")},
+    )
 
 
 def institution_detail(request, slug: str):
@@ -194,8 +298,16 @@ def institution_detail(request, slug: str):
         .for_listing()
         .order_by("number", "pk")
     )
-    led = involved.filter(institution_roles__role="lead")
-    supported = involved.filter(institution_roles__role="supporting")
+    led = KnownCountPaginator(
+        involved.filter(institution_roles__role="lead"),
+        COMMITMENTS_PAGE_SIZE,
+        count=_public_count(request, institution.n_led),
+    ).get_page(request.GET.get("led"))
+    supported = KnownCountPaginator(
+        involved.filter(institution_roles__role="supporting"),
+        COMMITMENTS_PAGE_SIZE,
+        count=_public_count(request, institution.n_supported),
+    ).get_page(request.GET.get("supported"))
     return render(
         request,
         "plans/institution_detail.html",
@@ -203,6 +315,8 @@ def institution_detail(request, slug: str):
             "institution": institution,
             "led": led,
             "supported": supported,
+            "led_query": _query_without(request, "led"),
+            "supported_query": _query_without(request, "supported"),
             "forum_memberships": institution.forum_memberships.select_related("forum"),
         },
     )

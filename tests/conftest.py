@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 
 from tests import factories
 
@@ -13,6 +14,14 @@ def _english_by_default(settings):
 def _tasks_run_immediately(settings):
     # Tests run background tasks in-process; tests/notifications exercises the real queue.
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(autouse=True)
+def _pages_built_fresh(settings):
+    # Every test builds its pages (and counts their queries) unless it turns the public page
+    # cache on itself (tests/test_scale.py); nothing cached outlives a test.
+    settings.PAGE_CACHE = False
+    cache.clear()
 
 
 @pytest.fixture

@@ -40,22 +40,62 @@ def milestone_status(status: str) -> dict:
     return {"status": status, "label": MilestoneStatus(status).label}
 
 
+COMMENTS_PAGE_SIZE = 30
+
+
+class SlicePage:
+    """A page read with one query (one row more than it shows), never counting every row."""
+
+    def __init__(self, queryset, number, per_page: int) -> None:
+        try:
+            self.number = max(1, int(number or 1))
+        except (TypeError, ValueError):
+            self.number = 1
+        self.number = min(self.number, 100_000)
+        start = (self.number - 1) * per_page
+        rows = list(queryset[start : start + per_page + 1])
+        self.has_next = len(rows) > per_page
+        self.object_list = rows[:per_page]
+        self.has_previous = self.number > 1
+
+    @property
+    def has_other_pages(self) -> bool:
+        return self.has_next or self.has_previous
+
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+
 @register.inclusion_tag("includes/comments.html", takes_context=True)
 def comments_for(context, obj) -> dict:
-    """Approved comments on ``obj`` and the “Leave a Reply” form that posts to the moderation queue."""
+    """Approved comments on ``obj``, a page at a time, and the “Leave a Reply” form."""
     label = obj._meta.label_lower
-    approved = list(Comment.objects.on(obj).approved())
-    shown = {comment.pk for comment in approved}
+    request = context.get("request")
+    approved = Comment.objects.on(obj).approved()
+    page = SlicePage(
+        approved.filter(reply_to__isnull=True),
+        request.GET.get("comments") if request is not None else None,
+        COMMENTS_PAGE_SIZE,
+    )
+    # The replies under this page's comments (the secretariat's official replies among them).
     replies: dict[int, list] = {}
-    for comment in approved:
-        if comment.reply_to_id in shown:
-            replies.setdefault(comment.reply_to_id, []).append(comment)
-    threads = [comment for comment in approved if comment.reply_to_id not in shown]
-    for comment in threads:
+    if page.object_list:
+        parents = [comment.pk for comment in page.object_list]
+        for reply in approved.filter(reply_to__in=parents).order_by("created_at", "pk"):
+            replies.setdefault(reply.reply_to_id, []).append(reply)
+    for comment in page.object_list:
         comment.shown_replies = replies.get(comment.pk, [])
+    query = request.GET.copy() if request is not None else None
+    if query is not None:
+        query.pop("comments", None)
     return {
-        "request": context.get("request"),
-        "comments": threads,
+        "request": request,
+        "comments": page.object_list,
+        "comments_page": page,
+        "comments_query": query.urlencode() if query is not None else "",
         "form": CommentForm(can_follow=label == "commitments.commitment"),
         "action": reverse("commitments:comment", kwargs={"label": label, "pk": obj.pk}),
     }

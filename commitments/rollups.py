@@ -1,0 +1,672 @@
+"""Precomputed roll-ups: milestone counts of the site, each plan, member and institution.
+
+Pages read one row per object instead of counting milestones at read time. A row holds, for
+every milestone status, how many milestones end in each month (``months``: ``{status: {"YYYY-MM":
+n}}``, ``""`` for no end date), so the totals per status, progress (finished over all), overdue
+(end month passed, not finished) and “overdue without a report” are all read from it on any day,
+and a new status needs no new column.
+
+One writer: ``refresh_rollups`` recomputes the rows a change touches. Signals call it for every
+save and delete of milestones, commitments, their institutions and plans, whatever path writes
+(status service, admin, inlines, bulk actions, API, imports, commands); inside ``batched()`` the
+work waits until the block ends (the request middleware batches each request), otherwise it runs
+at once, in the writer's transaction. ``recompute_rollups`` rebuilds every row and reports drift.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import threading
+from collections import defaultdict
+
+from django.db import models, transaction
+from django.db.models import Count, Q
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+SITE, PLAN, MEMBER, INSTITUTION = "site", "plan", "member", "institution"
+COUNT_FIELDS = ("n_plans", "n_commitments", "n_led", "n_supported", "n_milestones", "n_finished")
+
+
+class Rollup(models.Model):
+    """The milestone counts of one plan, member or institution, or of the whole site."""
+
+    class Scope(models.TextChoices):
+        SITE = SITE, _("Whole portal")
+        PLAN = PLAN, _("Action plan")
+        MEMBER = MEMBER, _("Member")
+        INSTITUTION = INSTITUTION, _("Institution")
+
+    scope = models.CharField(_("scope"), max_length=20, choices=Scope.choices)
+    object_id = models.PositiveBigIntegerField(_("object"), default=0)
+    n_plans = models.PositiveIntegerField(_("published plans"), default=0)
+    n_commitments = models.PositiveIntegerField(_("published commitments"), default=0)
+    n_led = models.PositiveIntegerField(_("commitments led"), default=0)
+    n_supported = models.PositiveIntegerField(_("commitments supported"), default=0)
+    n_milestones = models.PositiveIntegerField(_("milestones"), default=0)
+    n_finished = models.PositiveIntegerField(_("finished milestones"), default=0)
+    months = models.JSONField(_("milestones by status and end month"), default=dict)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        app_label = "commitments"
+        verbose_name = _("roll-up")
+        verbose_name_plural = _("roll-ups")
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "object_id"], name="rollup_one_per_object")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.object_id}"
+
+    @property
+    def tally(self) -> Tally:
+        return Tally(self.months)
+
+
+class PublicVersion(models.Model):
+    """One row: bumped by every write that can change a public page, in the writer's transaction.
+
+    Cached public pages are keyed by it (``ogptracker.pagecache``), so every app server sees a
+    change at once, whatever its cache, and a page cached before a write is never served after.
+    """
+
+    version = models.PositiveBigIntegerField(_("version"), default=1)
+    changed_at = models.DateTimeField(_("changed"), default=timezone.now)
+
+    class Meta:
+        app_label = "commitments"
+        verbose_name = _("public pages version")
+        verbose_name_plural = _("public pages versions")
+
+    def __str__(self) -> str:
+        return str(self.version)
+
+
+class Tally:
+    """Reads a ``months`` histogram: counts per status, overdue on a given day."""
+
+    def __init__(self, months: dict | None) -> None:
+        self.months = months or {}
+
+    def count(self, status: str) -> int:
+        return sum(self.months.get(status, {}).values())
+
+    @property
+    def total(self) -> int:
+        return sum(sum(by_month.values()) for by_month in self.months.values())
+
+    def by_status(self) -> dict[str, int]:
+        from commitments.models import MilestoneStatus
+
+        return {status: self.count(status) for status in MilestoneStatus.values}
+
+    def overdue(self, today: datetime.date | None = None, status: str | None = None) -> int:
+        """Milestones whose end month has passed and that are not finished (of ``status``)."""
+        from commitments.models import MilestoneStatus, month_start
+
+        this_month = month_start(today).strftime("%Y-%m")
+        return sum(
+            n
+            for state, by_month in self.months.items()
+            if state != MilestoneStatus.FINISHED and (status is None or state == status)
+            for month, n in by_month.items()
+            if month and month < this_month
+        )
+
+
+def overdue_of(months: dict | None, today: datetime.date | None = None) -> int:
+    return Tally(months).overdue(today)
+
+
+# Recounting ------------------------------------------------------------------------------------
+
+
+def _histogram(milestones) -> dict:
+    months: dict = defaultdict(dict)
+    rows = milestones.order_by().values("status", "end").annotate(n=Count("pk"))
+    for row in rows:
+        key = row["end"].strftime("%Y-%m") if row["end"] else ""
+        by_month = months[row["status"]]
+        by_month[key] = by_month.get(key, 0) + row["n"]
+    return dict(months)
+
+
+def _milestones_of(commitments):
+    from commitments.models import Milestone
+
+    return Milestone.objects.filter(commitment__in=commitments.order_by().values("pk"))
+
+
+def count_site() -> dict:
+    from commitments.models import Commitment
+    from plans.models import ActionPlan
+
+    commitments = Commitment.objects.published()
+    months = _histogram(_milestones_of(commitments))
+    return {
+        "n_plans": ActionPlan.objects.published().count(),
+        "n_commitments": commitments.count(),
+        "months": months,
+    }
+
+
+def count_plan(pk: int) -> dict:
+    from commitments.models import Commitment
+
+    commitments = Commitment.objects.filter(action_plans=pk, is_published=True)
+    return {"n_commitments": commitments.count(), "months": _histogram(_milestones_of(commitments))}
+
+
+def count_member(pk: int) -> dict:
+    from commitments.models import Commitment
+    from plans.models import ActionPlan
+
+    plans = ActionPlan.objects.published().filter(Q(member=pk) | Q(consortium_members=pk))
+    plan_ids = plans.order_by().values("pk").distinct()
+    commitments = Commitment.objects.filter(
+        pk__in=Commitment.action_plans.through.objects.filter(actionplan_id__in=plan_ids).values(
+            "commitment_id"
+        ),
+        is_published=True,
+    )
+    return {
+        "n_plans": plans.order_by().values("pk").distinct().count(),
+        "n_commitments": commitments.count(),
+        "months": _histogram(_milestones_of(commitments)),
+    }
+
+
+def count_institution(pk: int) -> dict:
+    from commitments.models import Commitment, CommitmentInstitution
+
+    published = Commitment.objects.published()
+    roles = CommitmentInstitution.objects.filter(institution=pk, commitment__in=published)
+    involved = published.filter(pk__in=roles.values("commitment_id"))
+    return {
+        "n_led": roles.filter(role=CommitmentInstitution.Role.LEAD).count(),
+        "n_supported": roles.filter(role=CommitmentInstitution.Role.SUPPORTING).count(),
+        "months": _histogram(_milestones_of(involved)),
+    }
+
+
+COUNTERS = {
+    SITE: count_site,
+    PLAN: count_plan,
+    MEMBER: count_member,
+    INSTITUTION: count_institution,
+}
+
+
+def _values(scope: str, object_id: int) -> dict:
+    counted = COUNTERS[scope]() if scope == SITE else COUNTERS[scope](object_id)
+    months = counted.pop("months")
+    tally = Tally(months)
+    from commitments.models import MilestoneStatus
+
+    values = dict.fromkeys(COUNT_FIELDS, 0)
+    values.update(counted)
+    values.update(
+        months=months, n_milestones=tally.total, n_finished=tally.count(MilestoneStatus.FINISHED)
+    )
+    return values
+
+
+def _exists(scope: str, object_id: int) -> bool:
+    from django.apps import apps
+
+    model = {PLAN: "plans.ActionPlan", MEMBER: "plans.Member", INSTITUTION: "plans.Institution"}
+    if scope == SITE:
+        return True
+    return apps.get_model(model[scope])._default_manager.filter(pk=object_id).exists()
+
+
+def recompute(scope: str, object_id: int = 0) -> Rollup | None:
+    """Recount one row from the milestones and store it; its object gone, drop the row."""
+    if not _exists(scope, object_id):
+        Rollup.objects.filter(scope=scope, object_id=object_id).delete()
+        return None
+    rollup, _created = Rollup.objects.update_or_create(
+        scope=scope, object_id=object_id, defaults=_values(scope, object_id)
+    )
+    return rollup
+
+
+# What a change touches ---------------------------------------------------------------------------
+
+_state = threading.local()
+
+
+def _pending() -> set | None:
+    return getattr(_state, "pending", None)
+
+
+COMMITMENT, PLANS_OF = "commitment", "plans-of"
+
+
+def refresh_rollups(keys=(), *, commitments=(), plans=()) -> None:
+    """Recompute the rows a change touched, now or, inside ``batched()``, when the batch ends.
+
+    ``keys`` are (scope, id) pairs; ``commitments`` and ``plans`` are ids whose site, plans,
+    members and institutions are looked up when the work runs, so rows linked later in the same
+    batch (an import adding institutions after saving the commitment) count too.
+    """
+    work = set(keys)
+    work |= {(COMMITMENT, pk) for pk in commitments if pk}
+    work |= {(PLANS_OF, pk) for pk in plans if pk}
+    if not work:
+        return
+    pending = _pending()
+    if pending is not None:
+        pending.update(work)
+        return
+    keys = {key for key in work if key[0] not in {COMMITMENT, PLANS_OF}}
+    keys |= keys_for_commitments([pk for scope, pk in work if scope == COMMITMENT])
+    keys |= keys_for_plans([pk for scope, pk in work if scope == PLANS_OF])
+    with transaction.atomic():
+        for scope, object_id in sorted(keys):
+            recompute(scope, object_id)
+    _bump()
+
+
+def _bump() -> None:
+    # Cached public pages show roll-ups: a new figure is a new page.
+    from ogptracker import pagecache
+
+    pagecache.bump()
+
+
+@contextlib.contextmanager
+def batched():
+    """Collect the roll-ups the writes in the block touch and recompute each once at its end."""
+    if _pending() is not None:
+        yield
+        return
+    _state.pending = set()
+    try:
+        yield
+        keys = _state.pending
+    finally:
+        _state.pending = None
+    refresh_rollups(keys)
+
+
+def keys_for_commitments(commitment_ids) -> set:
+    """The site, and the plans, members and institutions of these commitments."""
+    from commitments.models import Commitment, CommitmentInstitution
+
+    ids = [pk for pk in commitment_ids if pk]
+    if not ids:
+        return set()
+    through = Commitment.action_plans.through
+    plan_ids = set(
+        through.objects.filter(commitment_id__in=ids).values_list("actionplan_id", flat=True)
+    )
+    keys = {(SITE, 0)} | keys_for_plans(plan_ids, with_institutions=False)
+    keys |= {
+        (INSTITUTION, pk)
+        for pk in CommitmentInstitution.objects.filter(commitment_id__in=ids).values_list(
+            "institution_id", flat=True
+        )
+    }
+    return keys
+
+
+def keys_for_plans(plan_ids, *, with_institutions: bool = True) -> set:
+    """The site, the plans, their members (lead and consortium) and, optionally, institutions."""
+    from commitments.models import Commitment, CommitmentInstitution
+    from plans.models import ActionPlan
+
+    plan_ids = {pk for pk in plan_ids if pk}
+    if not plan_ids:
+        return set()
+    keys = {(SITE, 0)} | {(PLAN, pk) for pk in plan_ids}
+    keys |= {
+        (MEMBER, pk)
+        for pk in ActionPlan.objects.filter(pk__in=plan_ids).values_list("member_id", flat=True)
+    }
+    keys |= {
+        (MEMBER, pk)
+        for pk in ActionPlan.consortium_members.through.objects.filter(
+            actionplan_id__in=plan_ids
+        ).values_list("member_id", flat=True)
+    }
+    if with_institutions:
+        commitments = Commitment.action_plans.through.objects.filter(actionplan_id__in=plan_ids)
+        keys |= {
+            (INSTITUTION, pk)
+            for pk in CommitmentInstitution.objects.filter(
+                commitment_id__in=commitments.values("commitment_id")
+            )
+            .values_list("institution_id", flat=True)
+            .distinct()
+        }
+    return keys
+
+
+# Signals ---------------------------------------------------------------------------------------
+
+
+def _milestone_saved(sender, instance, raw=False, **kwargs):
+    if raw:
+        return
+    refresh_rollups(
+        commitments={instance.commitment_id, getattr(instance, "_rollup_old_commitment", None)}
+    )
+
+
+def _milestone_before_save(sender, instance, raw=False, **kwargs):
+    if raw or instance.pk is None:
+        return
+    from commitments.models import Milestone
+
+    instance._rollup_old_commitment = (
+        Milestone.objects.filter(pk=instance.pk).values_list("commitment_id", flat=True).first()
+    )
+
+
+def _remember(instance, keys) -> None:
+    instance._rollup_keys = keys
+
+
+def _milestone_deleted(sender, instance, **kwargs):
+    refresh_rollups(commitments=[instance.commitment_id])
+
+
+def _commitment_before_delete(sender, instance, **kwargs):
+    _remember(instance, keys_for_commitments([instance.pk]))
+
+
+def _commitment_changed(sender, instance, raw=False, **kwargs):
+    if raw:
+        return
+    keys = getattr(instance, "_rollup_keys", None)
+    if keys is not None:  # deleted: its links are gone, the keys were taken before
+        refresh_rollups(keys)
+    else:
+        refresh_rollups(commitments=[instance.pk])
+
+
+def _commitment_plans_changed(sender, instance, action, reverse, model, pk_set, **kwargs):
+    if action not in {"pre_clear", "post_add", "post_remove", "post_clear"}:
+        return
+    if action == "pre_clear":
+        # Which plans and commitments are about to part: gone from the table after the clear.
+        if reverse:
+            ids = list(instance.commitments.values_list("pk", flat=True))
+            _remember(instance, keys_for_commitments(ids) | keys_for_plans([instance.pk]))
+        else:
+            _remember(instance, keys_for_commitments([instance.pk]))
+        return
+    if action == "post_clear":
+        refresh_rollups(getattr(instance, "_rollup_keys", set()))
+        return
+    if reverse:  # plan.commitments.add(...)
+        refresh_rollups(commitments=pk_set or (), plans=[instance.pk])
+    else:
+        refresh_rollups(commitments=[instance.pk], plans=pk_set or ())
+
+
+def _role_changed(sender, instance, raw=False, **kwargs):
+    if raw:
+        return
+    keys = {(INSTITUTION, instance.institution_id)}
+    old = getattr(instance, "_rollup_old_institution", None)
+    if old and old != instance.institution_id:
+        keys.add((INSTITUTION, old))
+    refresh_rollups(keys)
+
+
+def _role_before_save(sender, instance, raw=False, **kwargs):
+    if raw or instance.pk is None:
+        return
+    instance._rollup_old_institution = (
+        sender.objects.filter(pk=instance.pk).values_list("institution_id", flat=True).first()
+    )
+
+
+def _plan_before_save(sender, instance, raw=False, **kwargs):
+    if raw or instance.pk is None:
+        return
+    instance._rollup_old_member = (
+        sender.objects.filter(pk=instance.pk).values_list("member_id", flat=True).first()
+    )
+
+
+def _plan_saved(sender, instance, raw=False, created=False, **kwargs):
+    if raw:
+        return
+    old = getattr(instance, "_rollup_old_member", None)
+    refresh_rollups({(MEMBER, old)} if old else (), plans=[instance.pk])
+
+
+def _plan_before_delete(sender, instance, **kwargs):
+    _remember(instance, keys_for_plans([instance.pk]))
+
+
+def _plan_deleted(sender, instance, **kwargs):
+    refresh_rollups(getattr(instance, "_rollup_keys", set()) | {(PLAN, instance.pk)})
+
+
+def _consortium_changed(sender, instance, action, reverse, model, pk_set, **kwargs):
+    if action == "pre_clear":
+        _remember(instance, _consortium_keys(instance, reverse, None))
+    elif action == "post_clear":
+        refresh_rollups(getattr(instance, "_rollup_keys", set()))
+    elif action in {"post_add", "post_remove"}:
+        refresh_rollups(_consortium_keys(instance, reverse, pk_set))
+
+
+def _consortium_keys(instance, reverse, pk_set) -> set:
+    if reverse:  # member.consortium_plans.add(plan…)
+        plan_ids = (
+            pk_set if pk_set is not None else instance.consortium_plans.values_list("pk", flat=True)
+        )
+        return keys_for_plans(plan_ids) | {(MEMBER, instance.pk)}
+    members = (
+        pk_set if pk_set is not None else instance.consortium_members.values_list("pk", flat=True)
+    )
+    return keys_for_plans([instance.pk]) | {(MEMBER, pk) for pk in members}
+
+
+def _object_created(scope):
+    def handler(sender, instance, raw=False, created=False, **kwargs):
+        if created and not raw:
+            refresh_rollups({(scope, instance.pk)})
+
+    return handler
+
+
+def _object_deleted(scope):
+    def handler(sender, instance, **kwargs):
+        Rollup.objects.filter(scope=scope, object_id=instance.pk).delete()
+
+    return handler
+
+
+_member_created = _object_created(MEMBER)
+_institution_created = _object_created(INSTITUTION)
+_member_deleted = _object_deleted(MEMBER)
+_institution_deleted = _object_deleted(INSTITUTION)
+
+
+def connect() -> None:
+    """Keep every roll-up current on every save and delete, whatever path writes."""
+    from commitments.models import Commitment
+    from plans.models import ActionPlan
+
+    pre_save.connect(_milestone_before_save, sender="commitments.Milestone")
+    post_save.connect(_milestone_saved, sender="commitments.Milestone")
+    post_delete.connect(_milestone_deleted, sender="commitments.Milestone")
+    pre_delete.connect(_commitment_before_delete, sender="commitments.Commitment")
+    post_save.connect(_commitment_changed, sender="commitments.Commitment")
+    post_delete.connect(_commitment_changed, sender="commitments.Commitment")
+    m2m_changed.connect(_commitment_plans_changed, sender=Commitment.action_plans.through)
+    pre_save.connect(_role_before_save, sender="commitments.CommitmentInstitution")
+    post_save.connect(_role_changed, sender="commitments.CommitmentInstitution")
+    post_delete.connect(_role_changed, sender="commitments.CommitmentInstitution")
+    pre_save.connect(_plan_before_save, sender="plans.ActionPlan")
+    post_save.connect(_plan_saved, sender="plans.ActionPlan")
+    pre_delete.connect(_plan_before_delete, sender="plans.ActionPlan")
+    post_delete.connect(_plan_deleted, sender="plans.ActionPlan")
+    m2m_changed.connect(_consortium_changed, sender=ActionPlan.consortium_members.through)
+    post_save.connect(_member_created, sender="plans.Member")
+    post_save.connect(_institution_created, sender="plans.Institution")
+    post_delete.connect(_member_deleted, sender="plans.Member")
+    post_delete.connect(_institution_deleted, sender="plans.Institution")
+
+
+# Everything at once ------------------------------------------------------------------------------
+
+
+def all_keys() -> list[tuple[str, int]]:
+    from plans.models import ActionPlan, Institution, Member
+
+    keys = [(SITE, 0)]
+    keys += [(PLAN, pk) for pk in ActionPlan.objects.order_by("pk").values_list("pk", flat=True)]
+    keys += [(MEMBER, pk) for pk in Member.objects.order_by("pk").values_list("pk", flat=True)]
+    keys += [
+        (INSTITUTION, pk) for pk in Institution.objects.order_by("pk").values_list("pk", flat=True)
+    ]
+    return keys
+
+
+def count_everything() -> dict[tuple[str, int], dict]:
+    """Every row's values from a handful of grouped queries (the same rules as ``count_*``)."""
+    from commitments.models import Commitment, CommitmentInstitution, Milestone, MilestoneStatus
+    from plans.models import ActionPlan
+
+    published_plan = ActionPlan.Status.PUBLISHED
+    histograms: dict[int, dict] = defaultdict(lambda: defaultdict(dict))
+    rows = (
+        Milestone.objects.filter(commitment__is_published=True)
+        .order_by()
+        .values_list("commitment_id", "status", "end")
+        .annotate(n=Count("pk"))
+    )
+    for commitment_id, status, end, n in rows:
+        key = end.strftime("%Y-%m") if end else ""
+        by_month = histograms[commitment_id][status]
+        by_month[key] = by_month.get(key, 0) + n
+    plans = {
+        pk: (member, status)
+        for pk, member, status in ActionPlan.objects.values_list("pk", "member_id", "status")
+    }
+    consortium = defaultdict(set)
+    for plan_id, member_id in ActionPlan.consortium_members.through.objects.values_list(
+        "actionplan_id", "member_id"
+    ):
+        consortium[plan_id].add(member_id)
+    plan_commitments: dict[int, set] = defaultdict(set)
+    member_commitments: dict[int, set] = defaultdict(set)
+    member_plans: dict[int, set] = defaultdict(set)
+    public: set = set()
+    links = Commitment.action_plans.through.objects.filter(
+        commitment__is_published=True
+    ).values_list("commitment_id", "actionplan_id")
+    for commitment_id, plan_id in links:
+        plan_commitments[plan_id].add(commitment_id)
+        member_id, status = plans[plan_id]
+        if status == published_plan:
+            public.add(commitment_id)
+            for owner in {member_id, *consortium[plan_id]}:
+                member_commitments[owner].add(commitment_id)
+    for plan_id, (member_id, status) in plans.items():
+        if status == published_plan:
+            for owner in {member_id, *consortium[plan_id]}:
+                member_plans[owner].add(plan_id)
+    led: dict[int, int] = defaultdict(int)
+    supported: dict[int, int] = defaultdict(int)
+    institution_commitments: dict[int, set] = defaultdict(set)
+    roles = CommitmentInstitution.objects.values_list("commitment_id", "institution_id", "role")
+    for commitment_id, institution_id, role in roles:
+        if commitment_id not in public:
+            continue
+        institution_commitments[institution_id].add(commitment_id)
+        if role == CommitmentInstitution.Role.LEAD:
+            led[institution_id] += 1
+        elif role == CommitmentInstitution.Role.SUPPORTING:
+            supported[institution_id] += 1
+
+    def merge(commitment_ids) -> dict:
+        months: dict = defaultdict(dict)
+        for commitment_id in commitment_ids:
+            for status, by_month in histograms.get(commitment_id, {}).items():
+                target = months[status]
+                for month, n in by_month.items():
+                    target[month] = target.get(month, 0) + n
+        return dict(months)
+
+    def values(months, **counts) -> dict:
+        tally = Tally(months)
+        result = dict.fromkeys(COUNT_FIELDS, 0)
+        result.update(counts)
+        result.update(
+            months=months,
+            n_milestones=tally.total,
+            n_finished=tally.count(MilestoneStatus.FINISHED),
+        )
+        return result
+
+    everything = {
+        (SITE, 0): values(
+            merge(public),
+            n_plans=sum(1 for _m, status in plans.values() if status == published_plan),
+            n_commitments=len(public),
+        )
+    }
+    for plan_id in plans:
+        ids = plan_commitments.get(plan_id, set())
+        everything[(PLAN, plan_id)] = values(merge(ids), n_commitments=len(ids))
+    for key in all_keys():
+        scope, object_id = key
+        if scope == MEMBER:
+            ids = member_commitments.get(object_id, set())
+            everything[key] = values(
+                merge(ids),
+                n_plans=len(member_plans.get(object_id, ())),
+                n_commitments=len(ids),
+            )
+        elif scope == INSTITUTION:
+            everything[key] = values(
+                merge(institution_commitments.get(object_id, ())),
+                n_led=led.get(object_id, 0),
+                n_supported=supported.get(object_id, 0),
+            )
+    return everything
+
+
+def recompute_all(*, fix: bool = True) -> list[tuple[str, int, str]]:
+    """Recount every row; return those that differed (scope, id, what) and, if ``fix``, store."""
+    drift = []
+    stored = {(r.scope, r.object_id): r for r in Rollup.objects.all()}
+    new, changed = [], []
+    for (scope, object_id), values in count_everything().items():
+        row = stored.pop((scope, object_id), None)
+        if row is None:
+            drift.append((scope, object_id, "missing"))
+            new.append(Rollup(scope=scope, object_id=object_id, **values))
+            continue
+        differs = [name for name, value in values.items() if getattr(row, name) != value]
+        if differs:
+            drift.append((scope, object_id, ", ".join(differs)))
+            for name, value in values.items():
+                setattr(row, name, value)
+            changed.append(row)
+    for key in stored:
+        drift.append((*key, "orphan"))
+    if fix:
+        with transaction.atomic():
+            Rollup.objects.bulk_create(new, batch_size=1000)
+            Rollup.objects.bulk_update(changed, ["months", *COUNT_FIELDS], batch_size=1000)
+            if stored:
+                Rollup.objects.filter(pk__in=[row.pk for row in stored.values()]).delete()
+            if drift:
+                _bump()
+    return drift
+
+
+def today() -> datetime.date:
+    return timezone.localdate()

@@ -1,0 +1,170 @@
+"""Cached public pages for anonymous visitors, invalidated by a version every write bumps.
+
+A page is stored per path, query string, language and ``Accept`` header under the current
+version of the public data (``commitments.rollups.PublicVersion``, a one-row table every write
+bumps in its own transaction), so a change shows on every page and every app server at once and
+a draft never survives in a page cached before or after it was published or withdrawn. Visitors
+with a session (signed in, or carrying a message) and API clients sending credentials always get
+a fresh page. Every cached answer carries an ``ETag`` and ``Last-Modified``; a conditional GET
+gets a 304. The CSRF token of a cached form is replaced with the visitor's own on the way out.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+import threading
+
+from django.apps import apps
+from django.conf import settings
+from django.core.cache import caches
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.utils import timezone, translation
+from django.utils.cache import get_conditional_response
+from django.utils.http import http_date
+
+CONTENT_APPS = {"plans", "commitments", "reports", "ogptracker"}
+# Never cached: the admin, sign-in, the evaluators' workspace, language switching, downloads.
+PRIVATE_SEGMENTS = {"admin", "accounts", "evaluations", "i18n", "data", "health"}
+SAFE_METHODS = {"GET", "HEAD"}
+CSRF_FIELD = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
+CSRF_PLACEHOLDER = b"\x00csrf\x00"
+KEPT_HEADERS = ("Content-Type", "Content-Language", "Vary", "Content-Disposition", "Allow")
+TIMEOUT = 24 * 3600
+
+_local = threading.local()
+
+
+def _model():
+    return apps.get_model("commitments", "PublicVersion")
+
+
+def current() -> tuple[int, object] | None:
+    """The version of the public data and when it last changed (None before the first write)."""
+    return _model().objects.filter(pk=1).values_list("version", "changed_at").first()
+
+
+def bump() -> None:
+    """Every cached public page is stale from now on (in the writer's transaction).
+
+    A random version, not a counter: a rolled-back write or a restored database can never bring
+    back a number whose pages showed other data.
+    """
+    values = {"version": secrets.randbits(62), "changed_at": timezone.now()}
+    if not _model().objects.filter(pk=1).update(**values):
+        _model().objects.update_or_create(pk=1, defaults=values)
+
+
+def _content_changed(sender, raw=False, **kwargs) -> None:
+    if raw or sender._meta.app_label not in CONTENT_APPS or sender.__module__ == "__fake__":
+        return  # fixtures, other apps, and the historical models of migrations
+    if sender._meta.model_name in {"publicversion", "rollup"}:
+        return
+    bump()
+
+
+def connect() -> None:
+    """Any save or delete of the portal's own content makes cached public pages stale."""
+    post_save.connect(_content_changed, dispatch_uid="ogptracker.pagecache.save")
+    post_delete.connect(_content_changed, dispatch_uid="ogptracker.pagecache.delete")
+    m2m_changed.connect(_m2m_changed, dispatch_uid="ogptracker.pagecache.m2m")
+
+
+def _m2m_changed(sender, instance, action, **kwargs) -> None:
+    if action in {"post_add", "post_remove", "post_clear"}:
+        _content_changed(type(instance))
+
+
+def _cache():
+    return caches[getattr(settings, "PAGE_CACHE_ALIAS", "default")]
+
+
+def cacheable(request) -> bool:
+    """An anonymous read of a public page."""
+    if request.method not in SAFE_METHODS:
+        return False
+    if not getattr(settings, "PAGE_CACHE", True):
+        return False
+    cookies = request.COOKIES
+    if settings.SESSION_COOKIE_NAME in cookies or "messages" in cookies:
+        return False
+    if "HTTP_AUTHORIZATION" in request.META:
+        return False
+    segments = [part for part in request.path.split("/") if part][:2]
+    return not PRIVATE_SEGMENTS & set(segments)
+
+
+def _key(request, version: int) -> str:
+    raw = "|".join(
+        (
+            str(version),
+            translation.get_language() or "",
+            request.get_full_path(),
+            request.META.get("HTTP_ACCEPT", ""),
+            request.get_host(),
+        )
+    )
+    return "page:" + hashlib.sha256(raw.encode()).hexdigest()
+
+
+def _storable(response) -> bool:
+    if response.status_code != 200 or response.streaming:
+        return False
+    control = response.get("Cache-Control", "")
+    if any(word in control for word in ("private", "no-store", "no-cache")):
+        return False
+    return all(name == settings.CSRF_COOKIE_NAME for name in response.cookies)
+
+
+class PublicPageCacheMiddleware:
+    """Serve anonymous public pages from the cache; mark writes; answer conditional GETs."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not cacheable(request):
+            response = self.get_response(request)
+            if request.method not in SAFE_METHODS and response.status_code < 400:
+                # A write through a view that updates rows without signals still shows at once.
+                bump()
+            return response
+        state = current()
+        if state is None:
+            return self.get_response(request)
+        version, changed_at = state
+        key = _key(request, version)
+        cache = _cache()
+        entry = cache.get(key)
+        hit = entry is not None
+        if entry is None:
+            response = self.get_response(request)
+            if not _storable(response):
+                return response
+            body = CSRF_FIELD.sub(rb"\1" + CSRF_PLACEHOLDER + rb"\2", response.content)
+            entry = {
+                "body": body,
+                "headers": {h: response[h] for h in KEPT_HEADERS if h in response},
+                "etag": '"' + hashlib.md5(body, usedforsecurity=False).hexdigest() + '"',
+            }
+            cache.set(key, entry, TIMEOUT)
+        response = HttpResponse(status=200)
+        body = entry["body"]
+        if CSRF_PLACEHOLDER in body:
+            body = body.replace(CSRF_PLACEHOLDER, get_token(request).encode())
+        response.content = body
+        for header, value in entry["headers"].items():
+            response[header] = value
+        response["ETag"] = entry["etag"]
+        response["Last-Modified"] = http_date(changed_at.timestamp())
+        response["Cache-Control"] = "no-cache"
+        response["X-Page-Cache"] = "hit" if hit else "miss"
+        return get_conditional_response(
+            request,
+            etag=entry["etag"],
+            last_modified=int(changed_at.timestamp()),
+            response=response,
+        )
