@@ -42,8 +42,8 @@ def test_three_changes_make_one_email_with_every_entry(secretariat, mailoutbox):
     assert message.subject == "3 new entries in what you follow"
     body = message.body
     assert body.count("MXMEX0009 · Milestone") == 3
-    assert "Not started → In progress" in body and "In progress → Finished" in body
-    assert "Not started → Stuck" in body
+    assert "Not reported → In progress" in body and "In progress → Finished" in body
+    assert "Not reported → Stuck" in body
     assert "Publicado en el portal" in body
     assert "http://127.0.0.1:8000/en/commitments/MXMEX0009/#history-title" in body
     html = message.alternatives[0].content
@@ -67,7 +67,7 @@ def test_running_twice_sends_nothing_twice(secretariat, mailoutbox):
     tomorrow = timezone.now() + datetime.timedelta(days=1)
     assert services.send_digests(now=tomorrow) == 1
     assert "In progress → Finished" in mailoutbox[1].body
-    assert "Not started → In progress" not in mailoutbox[1].body
+    assert "Not reported → In progress" not in mailoutbox[1].body
 
 
 def test_nothing_new_sends_nothing(mailoutbox):
@@ -83,7 +83,7 @@ def test_the_digest_is_in_the_followers_language(secretariat, mailoutbox):
     services.send_digests()
     message = mailoutbox[0]
     # Status names come from the portal's Spanish catalogue.
-    assert "No iniciado → En progreso" in message.body
+    assert "Sin reporte → En progreso" in message.body
     assert "/es/commitments/MXMEX0009/" in message.body
     assert '<html lang="es">' in message.alternatives[0].content
 
@@ -113,7 +113,7 @@ def test_unpublished_commitments_and_older_entries_stay_out(secretariat, mailout
     change(published.milestones.get(), secretariat, "finished")
     assert services.send_digests() == 1
     assert "In progress → Finished" in mailoutbox[0].body
-    assert "Not started → In progress" not in mailoutbox[0].body
+    assert "Not reported → In progress" not in mailoutbox[0].body
 
 
 def test_unconfirmed_followers_get_no_digest(secretariat, mailoutbox):
@@ -173,4 +173,4 @@ def test_a_new_follow_starts_at_its_own_confirmation(secretariat, mailoutbox):
     change(first.milestones.get(), secretariat, "in_progress")
     assert services.send_digests() == 1
     body = mailoutbox[0].body
-    assert "Not started → In progress" in body and "Stuck" not in body
+    assert "Not reported → In progress" in body and "Stuck" not in body

@@ -63,7 +63,7 @@ def test_an_overdue_milestone_without_a_report_reminds_its_implementer_once(
     assert services.send_reminders(today=TODAY) == 1
     (message,) = mailoutbox
     assert message.to == ["infoem@example.org"]
-    assert "overdue without a report" in message.subject
+    assert "vencido sin reporte" in message.subject  # Spanish until the user chooses
     assert f"/admin/commitments/milestone/{late.pk}/change/" in message.body
     assert f"/admin/commitments/milestone/{reported.pk}/change/" not in message.body
     assert "/notifications/off/" in message.extra_headers["List-Unsubscribe"]
@@ -72,7 +72,7 @@ def test_an_overdue_milestone_without_a_report_reminds_its_implementer_once(
     assert services.send_reminders(today=TODAY) == 0
     call_command("send_reminders")
     call_command("notify")
-    assert len([m for m in mailoutbox if "overdue" in m.subject]) == 1
+    assert len([m for m in mailoutbox if "vencido" in m.subject]) == 1
     assert SentReminder.objects.filter(kind=Kind.MILESTONE_OVERDUE).count() == 1
 
 
@@ -86,7 +86,7 @@ def test_the_reminder_before_the_end_follows_the_secretariats_setting(
     settings.milestone_days_before = 30
     settings.save()
     assert services.send_reminders(today=datetime.date(2026, 3, 10)) == 1
-    assert "ends soon" in mailoutbox[0].subject
+    assert "termina pronto" in mailoutbox[0].subject
     assert "31 de marzo de 2026" in mailoutbox[0].body  # Spanish until the user chooses
     assert services.send_reminders(today=datetime.date(2026, 3, 25)) == 0  # once per stage
 
@@ -118,7 +118,7 @@ def test_several_milestones_come_in_one_email(implementer, commitment, mailoutbo
     for _ in range(3):
         make_milestone(commitment, end=datetime.date(2025, 6, 1))
     assert services.send_reminders(today=TODAY) == 1
-    assert mailoutbox[0].subject == "3 milestones of your institution are overdue without a report"
+    assert mailoutbox[0].subject == "3 hitos de tu institución están vencidos sin reporte"
     assert SentReminder.objects.count() == 3
 
 
@@ -155,10 +155,10 @@ def test_an_evaluator_hears_of_an_assignment_once(
     with django_capture_on_commit_callbacks(execute=True):
         report = make_inception_report(evaluators=[evaluator])
     assert len(mailoutbox) == 1
-    assert mailoutbox[0].subject == "A report was assigned to you"
+    assert mailoutbox[0].subject == "Se te asignó un informe"
     assert f"/evaluations/inception/{report.pk}/" in mailoutbox[0].body
     services.send_reminders(today=TODAY)
-    assert [m.subject for m in mailoutbox] == ["A report was assigned to you"]
+    assert [m.subject for m in mailoutbox] == ["Se te asignó un informe"]
 
 
 def test_evaluators_are_reminded_before_and_after_the_due_date(evaluator, mailoutbox):
@@ -174,9 +174,9 @@ def test_evaluators_are_reminded_before_and_after_the_due_date(evaluator, mailou
     services.send_reminders(today=datetime.date(2026, 4, 2))  # overdue
     services.send_reminders(today=datetime.date(2026, 4, 3))
     assert [m.subject for m in mailoutbox] == [
-        "A report was assigned to you",
-        "A report of yours is due soon",
-        "A report of yours is overdue",
+        "Se te asignó un informe",
+        "Un informe tuyo vence pronto",
+        "Un informe tuyo está vencido",
     ]
 
 
@@ -210,10 +210,10 @@ def test_the_secretariat_gets_one_summary_a_day(commitment, mailoutbox):
     assert services.send_secretariat_summary(today=TODAY) == 0
     (message,) = emails_to(mailoutbox, boss)
     body = message.body
-    assert "1 comment awaits moderation" in body
-    assert "1 report submitted for publication" in body
-    assert "1 milestone overdue without a report" in body
-    assert "1 email could not be delivered this week" in body
+    assert "1 comentario espera moderación" in body
+    assert "1 informe enviado para publicación" in body
+    assert "1 hito vencido sin reporte" in body
+    assert "1 correo no pudo entregarse esta semana" in body
     assert "SMTPRecipientsRefused" in body
     assert "gone@example.org" not in body  # failures are counted, addresses stay in the admin
     assert services.send_secretariat_summary(today=TODAY + datetime.timedelta(days=1)) == 1
