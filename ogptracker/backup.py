@@ -32,7 +32,14 @@ from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
 FORMAT = "ogptracker-backup-1"
-EXCLUDED = ["contenttypes", "auth.permission", "sessions"]
+# Derived rows (roll-ups, the public data's version) are recounted after a restore, not kept.
+EXCLUDED = [
+    "contenttypes",
+    "auth.permission",
+    "sessions",
+    "commitments.rollup",
+    "commitments.publicversion",
+]
 CONTENT_APPS = ("plans", "commitments", "reports")
 # What must be empty before a restore: the portal's content and its users. Vocabularies and
 # answer scales are left out: migrate seeds them, and the archive brings back its own.
@@ -170,6 +177,9 @@ def restore_backup(archive_path: Path, *, replace: bool = False) -> dict:
             call_command("flush", interactive=False, verbosity=0)
             ContentType.objects.clear_cache()  # flush gave content types new ids
             call_command("loaddata", str(Path(work) / "data.xml"), verbosity=0)
+            from commitments.rollups import recompute_all
+
+            recompute_all()
         for name, root in _file_roots().items():
             source = Path(work) / "files" / name
             if replace and root.is_dir():

@@ -166,7 +166,7 @@ def test_a_backup_restored_into_an_empty_portal_brings_back_every_page_file_and_
     url = attachment.get_absolute_url()
     assert _download(staff, url) == files_before[url]
     # Users, their groups and passwords are back: the implementer can sign in and work.
-    assert Client().login(username="infoem-staff", password="pw")
+    assert type(secretariat).objects.get(username="infoem-staff").check_password("pw")
 
 
 def test_restore_refuses_a_portal_with_content_and_changes_nothing(roots, tmp_path):
