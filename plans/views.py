@@ -208,6 +208,12 @@ PLAN_CARD_COLUMNS = (
     "end_year",
     "end_month",
     "status",
+    # OGP's own figure of a plan's commitments (shown when the portal holds none of them).
+    "reported_commitments",
+    # The member page's summary of its featured plan.
+    "introduction",
+    "introduction_es",
+    "introduction_en",
 )
 
 

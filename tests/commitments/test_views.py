@@ -361,7 +361,8 @@ def test_commitment_query_count_is_flat(client, django_assert_num_queries):
     # 9 documents  10 approved comments (page)
     # 11 the published Inception Report assessment (reports)
     # 12 the published End of Commitment Report (reports)
-    with django_assert_num_queries(12):
+    # 13 evidence files  14 corrections  15 the milestones' documents
+    with django_assert_num_queries(15):
         response = client.get("/en/commitments/MXMEX0009/")
     assert response.content.decode().count('class="timeline-item"') == 6
 

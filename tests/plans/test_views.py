@@ -190,7 +190,8 @@ def test_member_query_count_is_flat(client, django_assert_num_queries):
     # 6 resource years  7 resource count  8 resources page  9 contacts
     # 10 published Inception Reports of its plans (reports)
     # 11 published End of Commitment Reports of its plans (reports)
-    with django_assert_num_queries(11):
+    # 12 its milestones by status (chart)  13 the members of the plans drawn on one time axis
+    with django_assert_num_queries(13):
         response = client.get("/en/members/mexico/")
     assert response.status_code == 200
 
@@ -315,7 +316,8 @@ def test_plan_query_count_is_flat(client, django_assert_num_queries):
     # 5 commitments (page; counted by the roll-up)  6 their OGP values  7 their plans
     # 8 documents  9 meetings  10 meetings' documents  11 approved comments (page)
     # 12 the plan's published Inception Report (reports)
-    with django_assert_num_queries(12):
+    # 13 its milestones  14 their status history (charts)
+    with django_assert_num_queries(14):
         response = client.get(plan.get_absolute_url())
     assert response.status_code == 200
 
@@ -356,7 +358,8 @@ def test_institution_query_count_is_flat(client, django_assert_num_queries):
         make_commitment(milestones=2, lead=infoem)
     # 1 the institution with its roll-up  2 led commitments (page; counted by the roll-up)
     # 3 their OGP values  4 their plans  5 forum memberships (it supports none: no query)
-    with django_assert_num_queries(5):
+    # 6 every institution's milestones by status (chart)
+    with django_assert_num_queries(6):
         client.get("/en/institutions/infoem/")
 
 
