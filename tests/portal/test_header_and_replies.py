@@ -193,7 +193,7 @@ def test_report_page_query_count_with_comments_and_replies(
         parent = make_comment(report)
         make_comment(report, reply_to=parent, is_official=True, author=secretariat)
     # 1 the report with its plan and member  2 evaluators  3 assessments
-    # 4 approved comments with their replies
-    with django_assert_num_queries(4):
+    # 4 its public corrections  5 a page of approved comments  6 their replies
+    with django_assert_num_queries(6):
         response = client.get(report.get_absolute_url())
     assert response.content.decode().count("Reply from the secretariat") == 3
