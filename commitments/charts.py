@@ -466,6 +466,22 @@ class GanttRow:
     overdue: int
 
 
+# The commitment texts no chart reads (left out of its query).
+LONG_TEXTS = tuple(
+    f"{name}{suffix}"
+    for name in (
+        "problem",
+        "status_quo",
+        "action",
+        "contribution",
+        "long_term_goal",
+        "values_narrative",
+        "search_text",
+    )
+    for suffix in (("",) if name == "search_text" else ("", "_es", "_en"))
+)
+
+
 def plan_milestones(commitments: list[Commitment]) -> list[tuple]:
     """(pk, commitment id, number, start, end, status) of every milestone: one query."""
     return list(

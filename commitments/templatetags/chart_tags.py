@@ -24,9 +24,18 @@ def commitment_timeline_chart(commitment, milestones, updates) -> dict:
 
 
 @register.inclusion_tag("charts/plan.html")
-def plan_charts(plan, commitments) -> dict:
-    """A plan's compact Gantt and its progress line (two queries)."""
-    return {"plan": plan, **charts.plan_charts(plan, list(commitments))}
+def plan_charts(plan, commitments=None) -> dict:
+    """A plan's compact Gantt and its progress line, over all its published commitments (the
+    page lists them a page at a time; the charts draw the whole plan, bounded)."""
+    from commitments.models import Commitment
+
+    every = (
+        Commitment.objects.published()
+        .filter(action_plans=plan)
+        .order_by("number", "pk")
+        .defer(*charts.LONG_TEXTS)
+    )
+    return {"plan": plan, **charts.plan_charts(plan, list(every))}
 
 
 @register.inclusion_tag("charts/maybe.html")

@@ -349,7 +349,11 @@ def test_the_member_status_bar_and_its_table_have_the_same_numbers(client):
     assert ["Total", "4", "100%"] in table
     assert ["⚠ Overdue", "2", "50%"] in table
     periods = chart_table(html, f"plans-member-{member.pk}")
-    assert periods[1] == [plan.title, "Jan 2021 – Dec 2022", "2 of 4 milestones finished"]
+    assert periods[1] == [
+        plan.title,
+        "Jan 2021 – Dec 2022",
+        "2 of 4 milestones finished · 1 not reported",
+    ]
 
 
 def test_every_status_of_the_model_is_drawn():

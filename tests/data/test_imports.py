@@ -493,7 +493,7 @@ def test_a_status_change_without_a_user_who_may_make_it_writes_nothing(client, i
     for by in (None, implementer):
         report = import_commitments(None, milestones=write_csv(rows), by=by)
         assert [(p.line, p.column) for p in report.problems] == [(3, "Status")]
-    assert Milestone.objects.get(commitment__ogp_id="MXMEX0009", number=2).status == "not_started"
+    assert Milestone.objects.get(commitment__ogp_id="MXMEX0009", number=2).status == "not_reported"
 
 
 def test_a_bad_milestones_file_undoes_the_commitments_too(client, secretariat):

@@ -224,7 +224,7 @@ def test_the_demos_mxmex0009_milestones_are_not_reported_on_pages_csv_and_api(cl
     for url in pages:
         assert not states_not_started(client.get(url).content.decode()), url
     page = client.get("/en/commitments/MXMEX0009/").content.decode()
-    assert page.count("?</span> Not reported") == 3
+    assert page.count('status-symbol" aria-hidden="true">?</span> Not reported') == 3
     assert page.count("Overdue without a report</span>") == 3
     assert "⚠</span> Overdue<" not in page
     assert "What the End of Commitment Report assessed" in page
