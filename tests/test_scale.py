@@ -74,7 +74,10 @@ def test_the_status_service_keeps_every_roll_up_in_its_transaction(portal):
     milestone = portal["commitment"].milestones.get(number=1)
     assert rollup(PLAN, portal["plan"]).tally.overdue() == 3
     change_milestone_status(
-        milestone=milestone, new_status=MilestoneStatus.FINISHED, by=make_secretariat(), note="Hecho"
+        milestone=milestone,
+        new_status=MilestoneStatus.FINISHED,
+        by=make_secretariat(),
+        note="Hecho",
     )
     for scope, obj in (
         (SITE, None),
