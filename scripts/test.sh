@@ -76,14 +76,14 @@ WORKERS=${WORKERS:-auto}
 PARALLEL=(-n "$WORKERS" --dist loadfile)
 [ "$WORKERS" = 1 ] && PARALLEL=(-p no:xdist)
 
-# The browser tests are transactional: they empty the database when they end, so they run after
-# every other test in a process of their own (one process runs them last; parallel workers
-# would not).
+# Transactional tests (the browser tests among them) empty the database when they end, so they
+# run after every other test, in a run of their own: a worker that ran one would otherwise hand
+# the next test file a database without the rows the migrations seed.
 echo "== Suite on PostgreSQL (${PG_URL%%@*}@…) =="
-DATABASE_URL=$PG_URL "$PY" -m pytest "${PARALLEL[@]}" -m "not browser" --durations=15 "$@"
-echo "== Browser tests on PostgreSQL =="
-DATABASE_URL=$PG_URL "$PY" -m pytest "${PARALLEL[@]}" -m browser --durations=5 "$@"
+DATABASE_URL=$PG_URL "$PY" -m pytest "${PARALLEL[@]}" -m "not browser and not transactional" --durations=15 "$@"
+echo "== Transactional and browser tests on PostgreSQL =="
+DATABASE_URL=$PG_URL "$PY" -m pytest "${PARALLEL[@]}" -m "browser or transactional" --durations=5 "$@"
 
 echo "== What differs on SQLite =="
-DATABASE_URL="sqlite:///$(pwd)/.test-sqlite.db" "$PY" -m pytest "${PARALLEL[@]}" -m "sqlite and not browser" --durations=5 "$@"
-DATABASE_URL="sqlite:///$(pwd)/.test-sqlite.db" "$PY" -m pytest "${PARALLEL[@]}" -m "sqlite and browser" --durations=5 "$@"
+DATABASE_URL="sqlite:///$(pwd)/.test-sqlite.db" "$PY" -m pytest "${PARALLEL[@]}" -m "sqlite and not browser and not transactional" --durations=5 "$@"
+DATABASE_URL="sqlite:///$(pwd)/.test-sqlite.db" "$PY" -m pytest "${PARALLEL[@]}" -m "sqlite and (browser or transactional)" --durations=5 "$@"

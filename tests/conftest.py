@@ -45,10 +45,19 @@ def implementer(db, institution):
 
 
 def pytest_collection_modifyitems(items):
-    # The demo (`make run`) serves SQLite to a live server: the browser journeys run on both.
     for item in items:
+        # The demo (`make run`) serves SQLite to a live server: the browser journeys run on both.
         if item.get_closest_marker("browser"):
             item.add_marker(pytest.mark.sqlite)
+        # Transactional tests empty the database when they end: make test runs them after the
+        # rest (scripts/test.sh), so no other test meets a database without its seeded rows.
+        marker = item.get_closest_marker("django_db")
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if (marker and marker.kwargs.get("transaction")) or {
+            "transactional_db",
+            "live_server",
+        } & fixtures:
+            item.add_marker(pytest.mark.transactional)
 
 
 @pytest.fixture(autouse=True)

@@ -134,7 +134,7 @@ def test_delivery_through_a_real_smtp_server(settings):
     assert '<html lang="es">' in parts["text/html"].get_payload(decode=True).decode()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_database_worker_picks_up_a_queued_email(settings, mailoutbox):
     from django_tasks_db.models import DBTaskResult
 
