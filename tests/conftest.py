@@ -58,6 +58,11 @@ def pytest_collection_modifyitems(items):
             "live_server",
         } & fixtures:
             item.add_marker(pytest.mark.transactional)
+            # Each of them starts from the rows the migrations seed and leaves them in place for
+            # the next (a plain flush would also recreate content types the next one reloads).
+            item.add_marker(
+                pytest.mark.django_db(transaction=True, serialized_rollback=True), append=False
+            )
 
 
 @pytest.fixture(autouse=True)
