@@ -30,7 +30,7 @@ class CommitmentSitemap(I18nSitemap):
     priority = 0.9
 
     def items(self):
-        return Commitment.objects.published().order_by("pk")
+        return Commitment.objects.published().only("pk", "ogp_id", "updated_at").order_by("pk")
 
     def lastmod(self, obj):
         return obj.updated_at

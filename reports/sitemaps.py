@@ -9,7 +9,7 @@ class InceptionReportSitemap(I18nSitemap):
     priority = 0.6
 
     def items(self):
-        return InceptionReport.objects.published().order_by("pk")
+        return InceptionReport.objects.published().only("pk", "updated_at").order_by("pk")
 
     def lastmod(self, obj):
         return obj.updated_at
@@ -20,7 +20,7 @@ class EndOfCommitmentReportSitemap(I18nSitemap):
     priority = 0.6
 
     def items(self):
-        return EndOfCommitmentReport.objects.published().order_by("pk")
+        return EndOfCommitmentReport.objects.published().only("pk", "updated_at").order_by("pk")
 
     def lastmod(self, obj):
         return obj.updated_at

@@ -433,9 +433,14 @@ def test_pages_link_their_feeds(client):
 def test_sitemap_lists_public_pages_in_both_languages(client):
     make_mxmex0009()
     make_commitment(ogp_id="MXMEX0002", published=False)
-    response = client.get("/sitemap.xml")
-    assert response.status_code == 200
-    xml = response.content.decode()
+    index = client.get("/sitemap.xml")
+    assert index.status_code == 200
+    assert "http://testserver/sitemap-commitments.xml" in index.content.decode()
+    xml = "".join(
+        client.get(f"/sitemap-{section}.xml").content.decode()
+        for section in ("commitments", "members")
+    )
+    response = client.get("/sitemap-commitments.xml")
     ET.fromstring(response.content)
     assert "http://testserver/en/commitments/MXMEX0009/" in xml
     assert "http://testserver/es/commitments/MXMEX0009/" in xml

@@ -24,11 +24,19 @@ NOT_IN_THE_SITEMAP = {
 }
 
 
-def sitemap_locations(client) -> set[str]:
-    response = client.get("/sitemap.xml")
+def locations_in(client, path: str) -> list[str]:
+    response = client.get(path)
     assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/xml")
     root = ET.fromstring(response.content)
-    return {loc.text.removeprefix("http://testserver") for loc in root.iter(f"{SITEMAP}loc")}
+    return [loc.text.removeprefix("http://testserver") for loc in root.iter(f"{SITEMAP}loc")]
+
+
+def sitemap_locations(client) -> set[str]:
+    """Every address of every page of every section the sitemap index lists."""
+    sections = locations_in(client, "/sitemap.xml")
+    assert sections and all(path.startswith("/sitemap-") for path in sections)
+    return {location for section in sections for location in locations_in(client, section)}
 
 
 def test_the_sitemap_lists_every_public_page_in_both_languages(client):
@@ -42,6 +50,37 @@ def test_the_sitemap_lists_every_public_page_in_both_languages(client):
             assert (path in locations) == (name not in NOT_IN_THE_SITEMAP), path
         assert f"/{language}/institutions/{forum_only.slug}/" in locations
     assert f"/en/reports/inception/{draft.pk}/" not in locations
+
+
+def test_the_sitemap_is_an_index_of_bounded_pages(client, settings, django_assert_max_num_queries):
+    from plans.sitemaps import I18nSitemap
+
+    plan = f.make_plan()
+    commitments = [f.make_commitment(plan=plan, ogp_id=f"MXMEX{n:04d}") for n in range(1, 6)]
+    limit = I18nSitemap.limit
+    try:
+        I18nSitemap.limit = 4  # two commitments (in two languages) a page
+        index = locations_in(client, "/sitemap.xml")
+        pages = [path for path in index if path.startswith("/sitemap-commitments.xml")]
+        assert pages == [
+            "/sitemap-commitments.xml",
+            "/sitemap-commitments.xml?p=2",
+            "/sitemap-commitments.xml?p=3",
+        ]
+        seen = []
+        for page in pages:
+            with django_assert_max_num_queries(3):
+                found = locations_in(client, page)
+            assert len(found) <= 4
+            seen += found
+        for commitment in commitments:
+            for language in ("es", "en"):
+                assert f"/{language}/commitments/{commitment.ogp_id}/" in seen
+        assert client.get("/sitemap-commitments.xml?p=4").status_code == 404
+        assert client.get("/sitemap-commitments.xml?p=x").status_code == 404
+        assert client.get("/sitemap-nothing.xml").status_code == 404
+    finally:
+        I18nSitemap.limit = limit
 
 
 def head_links(html: str) -> dict[str, str]:
