@@ -18,7 +18,6 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -28,7 +27,6 @@ from commitments.models import (
     Milestone,
     MilestoneStatus,
     MilestoneUpdate,
-    overdue_milestones_q,
 )
 
 WIDTH = 640
@@ -842,19 +840,6 @@ def status_distribution(counts: dict[str, int], overdue: int, chart_id: str) -> 
     )
 
 
-def status_counts(milestones) -> tuple[dict[str, int], int]:
-    """Milestones of a QuerySet by status, and how many are overdue: one aggregate query."""
-    found = milestones.aggregate(
-        overdue=Count("pk", filter=overdue_milestones_q(), distinct=True),
-        **{
-            code: Count("pk", filter=Q(status=code), distinct=True)
-            for code in MilestoneStatus.values
-        },
-    )
-    overdue = found.pop("overdue")
-    return found, overdue
-
-
 @dataclass
 class PeriodRow:
     plan: object
@@ -937,24 +922,52 @@ def plan_periods(plans: list, chart_id: str, today: datetime.date | None = None)
 # An institution beside the others --------------------------------------------------------------
 
 
-def counts_by_institution() -> dict[int, dict[str, int]]:
-    """Every institution's milestones of published commitments by status, and overdue: one query."""
-    rows = (
-        Milestone.objects.filter(
-            commitment__in=Commitment.objects.published(),
-            commitment__institution_roles__institution__isnull=False,
+def institution_distribution() -> dict[str, list[int]]:
+    """Every institution's milestone count per status and overdue, each list sorted.
+
+    Read from the institutions' roll-ups (institutions with milestones only) and kept once per
+    version of the public data and day, so an institution page never recounts the others.
+    """
+    from django.core.cache import cache
+
+    from commitments.rollups import INSTITUTION, Rollup, Tally
+    from ogptracker import pagecache
+
+    state = pagecache.current()
+    today = timezone.localdate()
+    key = f"charts:institutions:{state[0] if state else 0}:{today:%Y%m%d}"
+
+    def compute() -> dict[str, list[int]]:
+        values: dict[str, list[int]] = {code: [] for code in (*MilestoneStatus.values, "overdue")}
+        rows = Rollup.objects.filter(scope=INSTITUTION, n_milestones__gt=0).values_list(
+            "months", flat=True
         )
-        .values("commitment__institution_roles__institution")
-        .annotate(
-            overdue=Count("pk", filter=overdue_milestones_q(), distinct=True),
-            **{
-                code: Count("pk", filter=Q(status=code), distinct=True)
-                for code in MilestoneStatus.values
-            },
-        )
-        .order_by()
-    )
-    return {row.pop("commitment__institution_roles__institution"): row for row in rows}
+        for months in rows.iterator(chunk_size=2000):
+            tally = Tally(months)
+            for code in MilestoneStatus.values:
+                values[code].append(tally.count(code))
+            values["overdue"].append(tally.overdue(today))
+        return {code: sorted(found) for code, found in values.items()}
+
+    return cache.get_or_set(key, compute, 24 * 3600)
+
+
+def own_counts(rolled_up) -> dict[str, int]:
+    """A plan's, member's or institution's milestones by status and overdue, from its roll-up."""
+    from commitments.rollups import Tally
+
+    tally = Tally(getattr(rolled_up, "rollup_months", None))
+    counts = {code: tally.count(code) for code in MilestoneStatus.values}
+    counts["overdue"] = tally.overdue()
+    return counts
+
+
+def _without(values: list[int], own: int) -> list[int]:
+    """The others' values: a sorted list with one occurrence of ``own`` left out."""
+    others = list(values)
+    if own in others:
+        others.remove(own)
+    return others
 
 
 @dataclass
@@ -978,16 +991,17 @@ class ComparisonRow:
 
 def institution_comparison(institution, chart_id: str) -> Chart | None:
     """Its milestones by status and overdue, beside the median of the other institutions."""
-    counts = counts_by_institution()
-    own = counts.get(institution.pk)
-    if not own:
+    own = own_counts(institution)
+    if not any(own[code] for code in MilestoneStatus.values):
         return None
-    others = [row for pk, row in counts.items() if pk != institution.pk]
+    distribution = {
+        code: _without(values, own[code]) for code, values in institution_distribution().items()
+    }
+    others = distribution["overdue"]
     keys = [(style.code, style.label, style.symbol, style.code) for style in status_styles()]
     keys.append(("overdue", str(_("Overdue")), "⚠", "overdue"))
     medians = {
-        code: statistics.median(row.get(code, 0) for row in others) if others else 0
-        for code, *_rest in keys
+        code: statistics.median(distribution[code]) if others else 0 for code, *_rest in keys
     }
     # A status neither it nor the median has is left out; overdue is always shown.
     keys = [key for key in keys if key[0] == "overdue" or own.get(key[0], 0) or medians[key[0]]]

@@ -43,8 +43,18 @@ def _model():
 
 
 def current() -> tuple[int, object] | None:
-    """The version of the public data and when it last changed (None before the first write)."""
-    return _model().objects.filter(pk=1).values_list("version", "changed_at").first()
+    """The version of the public data and when it last changed (None before the first write).
+
+    Read once per cached public request: the page and whatever it keeps per version (counts,
+    chart statistics) agree on one version.
+    """
+    state = getattr(_local, "state", _UNREAD)
+    if state is _UNREAD:
+        state = _model().objects.filter(pk=1).values_list("version", "changed_at").first()
+    return state
+
+
+_UNREAD = object()
 
 
 def bump() -> None:
@@ -132,7 +142,13 @@ class PublicPageCacheMiddleware:
                 # A write through a view that updates rows without signals still shows at once.
                 bump()
             return response
-        state = current()
+        state = _local.state = current()
+        try:
+            return self._cached(request, state)
+        finally:
+            del _local.state
+
+    def _cached(self, request, state):
         if state is None:
             return self.get_response(request)
         version, changed_at = state

@@ -42,6 +42,23 @@ def _public_count(request, value: int) -> int | None:
     return None if getattr(request.user, "is_staff", False) else value
 
 
+def _commitment_page(request, commitments, number, count: int | None):
+    """A page of the commitments whose keys ``commitments`` selects, in number order.
+
+    Selected by key (no join to repeat rows, so no DISTINCT): the database sorts the matching
+    rows and loads progress and related rows for the page alone.
+    """
+    return KnownCountPaginator(
+        _commitments()
+        .visible_to(request.user)
+        .filter(pk__in=commitments)
+        .for_listing()
+        .order_by("number", "pk"),
+        COMMITMENTS_PAGE_SIZE,
+        count=_public_count(request, count),
+    ).get_page(number)
+
+
 def _query_without(request, *names: str) -> str:
     """The query string without the page parameters, for pagination links."""
     query = request.GET.copy()
@@ -67,11 +84,12 @@ def member_list(request):
 
 
 def _member_plans(request, member: Member):
+    """The plans it leads and those it joined as a consortium member (two index look-ups)."""
+    joined = ActionPlan.consortium_members.through.objects.filter(member=member)
     return (
         ActionPlan.objects.visible_to(request.user)
-        .filter(Q(member=member) | Q(consortium_members=member))
+        .filter(Q(member=member) | Q(pk__in=joined.values("actionplan_id")))
         .only(*PLAN_CARD_COLUMNS)
-        .distinct()
         .with_progress()
         .select_related("member")
     )
@@ -95,16 +113,15 @@ def member_detail(request, slug: str):
         summary = Shown(
             Truncator(intro.text).words(80), intro.language, intro.is_translation, intro.is_fallback
         )
-    commitments = KnownCountPaginator(
-        _commitments()
-        .visible_to(request.user)
-        .filter(action_plans__in=member_plans.order_by().values("pk"))
-        .distinct()
-        .for_listing()
-        .order_by("number", "pk"),
-        COMMITMENTS_PAGE_SIZE,
-        count=_public_count(request, member.n_commitments),
-    ).get_page(request.GET.get("commitments"))
+    in_plans = _commitments().model.action_plans.through.objects.filter(
+        actionplan__in=member_plans.order_by().values("pk")
+    )
+    commitments = _commitment_page(
+        request,
+        in_plans.values("commitment_id"),
+        request.GET.get("commitments"),
+        member.n_commitments,
+    )
     local_members = []
     if member.kind == Member.Kind.NATIONAL:
         # A national member's page also lists its local members, each with its plans.
@@ -243,11 +260,12 @@ def plan_detail(request, slug: str):
         .prefetch_related("lead_institutions", "endorsements", "consortium_members"),
         slug=slug,
     )
-    commitments = KnownCountPaginator(
-        plan.commitments.visible_to(request.user).for_listing().order_by("number", "pk"),
-        COMMITMENTS_PAGE_SIZE,
-        count=_public_count(request, plan.n_commitments),
-    ).get_page(request.GET.get("commitments"))
+    commitments = _commitment_page(
+        request,
+        plan.commitments.order_by().values("pk"),
+        request.GET.get("commitments"),
+        plan.n_commitments,
+    )
     vision = [
         (plan._meta.get_field(name).verbose_name, plan.shown(name))
         for name in ActionPlan.VISION_FIELDS
@@ -297,23 +315,19 @@ def institution_list(request):
 def institution_detail(request, slug: str):
     """An institution: the commitments it leads and supports, with progress."""
     institution = get_object_or_404(Institution.objects.with_progress(), slug=slug)
-    involved = (
-        _commitments()
-        .visible_to(request.user)
-        .filter(institution_roles__institution=institution)
-        .for_listing()
-        .order_by("number", "pk")
+    roles = institution.commitment_roles.order_by()
+    led = _commitment_page(
+        request,
+        roles.filter(role="lead").values("commitment_id"),
+        request.GET.get("led"),
+        institution.n_led,
     )
-    led = KnownCountPaginator(
-        involved.filter(institution_roles__role="lead"),
-        COMMITMENTS_PAGE_SIZE,
-        count=_public_count(request, institution.n_led),
-    ).get_page(request.GET.get("led"))
-    supported = KnownCountPaginator(
-        involved.filter(institution_roles__role="supporting"),
-        COMMITMENTS_PAGE_SIZE,
-        count=_public_count(request, institution.n_supported),
-    ).get_page(request.GET.get("supported"))
+    supported = _commitment_page(
+        request,
+        roles.filter(role="supporting").values("commitment_id"),
+        request.GET.get("supported"),
+        institution.n_supported,
+    )
     return render(
         request,
         "plans/institution_detail.html",

@@ -9,7 +9,7 @@ from __future__ import annotations
 from django import template
 
 from commitments import charts
-from commitments.models import Commitment, Milestone
+from commitments.models import Commitment
 
 register = template.Library()
 
@@ -27,7 +27,6 @@ def commitment_timeline_chart(commitment, milestones, updates) -> dict:
 def plan_charts(plan, commitments=None) -> dict:
     """A plan's compact Gantt and its progress line, over all its published commitments (the
     page lists them a page at a time; the charts draw the whole plan, bounded)."""
-    from commitments.models import Commitment
 
     every = (
         Commitment.objects.published()
@@ -57,22 +56,19 @@ def plan_periods_chart(*plan_lists, chart_id: str = "plans-chart") -> dict:
 
 @register.inclusion_tag("charts/member.html")
 def member_charts(member, plans) -> dict:
-    """A member's milestones by status (one aggregate query) and its plans on one axis."""
-    plans = list(plans)
-    published = [plan.pk for plan in plans if plan.is_published]
-    milestones = Milestone.objects.filter(
-        commitment__in=Commitment.objects.published().filter(action_plans__in=published)
-    )
-    counts, overdue = charts.status_counts(milestones) if published else ({}, 0)
+    """A member's milestones by status (its roll-up: no query) and its plans on one axis."""
+    counts = charts.own_counts(member)
+    overdue = counts.pop("overdue")
     return {
         "status": charts.status_distribution(counts, overdue, f"status-member-{member.pk}"),
-        "periods": charts.plan_periods(plans, f"plans-member-{member.pk}"),
+        "periods": charts.plan_periods(list(plans), f"plans-member-{member.pk}"),
     }
 
 
 @register.inclusion_tag("charts/maybe.html")
 def institution_chart(institution) -> dict:
-    """An institution's milestones by status beside the other institutions' median (one query)."""
+    """An institution's milestones by status beside the other institutions' median (read from
+    the roll-ups, once per version of the data)."""
     return {
         "chart": charts.institution_comparison(institution, f"institution-{institution.pk}"),
         "template": "charts/comparison.html",
