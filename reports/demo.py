@@ -1,9 +1,12 @@
 # ruff: noqa: E501  (the reports’ own prose, kept verbatim)
 """Demo reports built from OGP's published pages (seeds 002 and 003), loaded by ``loaddemo``.
 
-``load_demo_reports`` is idempotent: it looks the plan up by title and the commitment by OGP ID
-(both loaded by the plans and commitments demo), then writes every answer of the two reports.
-Answers the published pages leave blank stay empty.
+``load_demo_reports`` looks the plan up by title and the commitment by OGP ID (both loaded by the
+plans and commitments demo), then writes every answer of the two reports the way ``loaddemo``
+writes every seed text (its ``Loader``): the evaluators' English as the original and its
+translation from ``fixtures/translations.py`` as the Spanish version. It only fills what is
+empty, so a second run changes nothing and the secretariat's edits (a corrected translation,
+a report returned to draft) stay. Answers the published pages leave blank stay empty.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import unicodedata
 from django.db import transaction
 
 from commitments.models import Commitment
+from plans.management.commands.loaddemo import TRANSLATIONS_FILE, Loader, load_data
 from plans.models import ActionPlan
 from reports.models import (
     CommitmentAssessment,
@@ -26,7 +30,6 @@ from reports.models import (
     Status,
     Transition,
 )
-from reports.services import sync_assessments
 
 PLAN_TITLE = "Action plan – Mexico State, Mexico, 2021 – 2022"
 INCEPTION_EVALUATORS = "Oscar Javier Islas Jiménez"
@@ -54,11 +57,12 @@ def _normal(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", " ", text).strip()
 
 
-def _apply(obj, answers: dict) -> None:
-    for name, value in answers.items():
-        if name in SCALE_FIELDS:
-            value = SCALE_FIELDS[name].objects.get(slug=value)
-        setattr(obj, name, value)
+def _answers(answers: dict) -> dict:
+    """The answers as field values: a scale answer is its term, looked up by slug."""
+    return {
+        name: SCALE_FIELDS[name].objects.get(slug=value) if name in SCALE_FIELDS else value
+        for name, value in answers.items()
+    }
 
 
 def _match(commitments: list[Commitment], position: int, title: str) -> Commitment | None:
@@ -72,33 +76,46 @@ def _match(commitments: list[Commitment], position: int, title: str) -> Commitme
     return by_number[0] if len(by_number) == 1 else None
 
 
-def _publish(report, stdout) -> None:
+def _publish(report) -> None:
+    """Publish a report the demo has just created, with its transition."""
     key = "inception_report" if isinstance(report, InceptionReport) else "end_of_commitment_report"
-    if report.status != Status.PUBLISHED:
-        Transition.objects.create(
-            **{key: report},
-            from_status=report.status,
-            to_status=Status.PUBLISHED,
-            comment=IMPORT_NOTE,
-        )
-        report.status = Status.PUBLISHED
-        # OGP's pages give no publication date: none is made up (the page shows no date).
+    Transition.objects.create(
+        **{key: report},
+        from_status=report.status,
+        to_status=Status.PUBLISHED,
+        comment=IMPORT_NOTE,
+    )
+    report.status = Status.PUBLISHED
+    # OGP's pages give no publication date: none is made up (the page shows no date).
+    report.save()
 
 
 @transaction.atomic
-def load_demo_reports(stdout) -> None:
+def load_demo_reports(stdout, loader: Loader | None = None) -> None:
     """Load, complete and published, the Inception Report of seed 002 and the End of Commitment
-    Report of seed 003."""
+    Report of seed 003.
+
+    ``loader`` is ``loaddemo``'s, whose summary then counts the reports' rows too; called on
+    its own, the function reads the demo's translations itself. A report is published when
+    this creates it; one already there keeps its status.
+    """
+    loader = loader or Loader(load_data(TRANSLATIONS_FILE))
     plan = ActionPlan.objects.rewrite(False).filter(title=PLAN_TITLE).first()  # the original
     if plan is None:
         stdout.write(f"Skipped the demo reports: no action plan titled “{PLAN_TITLE}”.")
         return
 
-    report, created = InceptionReport.objects.get_or_create(action_plan=plan)
-    if report.status == Status.DRAFT:
-        sync_assessments(report)
-    _apply(report, INCEPTION_ANSWERS)
-    report.evaluator_names = INCEPTION_EVALUATORS
+    created = not InceptionReport.objects.filter(action_plan=plan).exists()
+    report = loader.sync(
+        "Inception Reports",
+        InceptionReport,
+        {"action_plan": plan},
+        {
+            "action_plan": plan,
+            "evaluator_names": INCEPTION_EVALUATORS,
+            **_answers(INCEPTION_ANSWERS),
+        },
+    )
     commitments = list(plan.commitments.all())
     matched = 0
     for position, title, answers in INCEPTION_ASSESSMENTS:
@@ -106,17 +123,17 @@ def load_demo_reports(stdout) -> None:
         if commitment is None:
             stdout.write(f"  No commitment of the plan matches block {position}: “{title}”.")
             continue
-        assessment, _new = CommitmentAssessment.objects.get_or_create(
-            report=report, commitment=commitment, defaults={"position": position}
+        loader.sync(
+            "Commitment assessments",
+            CommitmentAssessment,
+            {"report": report, "commitment": commitment},
+            {"report": report, "commitment": commitment, "position": position, **_answers(answers)},
         )
-        assessment.position = position
-        _apply(assessment, answers)
-        assessment.save()
         matched += 1
-    _publish(report, stdout)
-    report.save()
+    if created:
+        _publish(report)
     stdout.write(
-        f"Inception Report – {plan.title}: {'created' if created else 'updated'}, "
+        f"Inception Report – {plan.title}: {'created' if created else 'already loaded'}, "
         f"{matched} of {len(INCEPTION_ASSESSMENTS)} commitment assessments."
     )
 
@@ -127,16 +144,23 @@ def load_demo_reports(stdout) -> None:
         )
         return
     eoc_plan = commitment.action_plans.filter(pk=plan.pk).first() or commitment.action_plans.first()
-    end_report, created = EndOfCommitmentReport.objects.get_or_create(
-        commitment=commitment, defaults={"action_plan": eoc_plan}
+    created = not EndOfCommitmentReport.objects.filter(commitment=commitment).exists()
+    end_report = loader.sync(
+        "End of Commitment Reports",
+        EndOfCommitmentReport,
+        {"commitment": commitment},
+        {
+            "commitment": commitment,
+            "action_plan": eoc_plan,
+            "evaluator_names": END_OF_COMMITMENT_EVALUATORS,
+            **_answers(END_OF_COMMITMENT_ANSWERS),
+        },
     )
-    end_report.action_plan = eoc_plan
-    end_report.evaluator_names = END_OF_COMMITMENT_EVALUATORS
-    _apply(end_report, END_OF_COMMITMENT_ANSWERS)
-    _publish(end_report, stdout)
-    end_report.save()
+    if created:
+        _publish(end_report)
     stdout.write(
-        f"End of Commitment Report – {commitment.title}: {'created' if created else 'updated'}."
+        f"End of Commitment Report – {commitment.title}: "
+        f"{'created' if created else 'already loaded'}."
     )
 
 

@@ -24,6 +24,7 @@ from plans.models import (
     Meeting,
     Member,
 )
+from reports.models import CommitmentAssessment, EndOfCommitmentReport, InceptionReport
 
 pytestmark = [pytest.mark.django_db, pytest.mark.sqlite]
 
@@ -416,6 +417,10 @@ def snapshot() -> dict:
         "milestones": list(Milestone.objects.values_list("pk", "updated_at", "status", "end")),
         "documents": list(Document.objects.values_list("pk", "position", "title", "doc_type")),
         "users": list(User.objects.values_list("pk", "password", "is_staff")),
+        "reports": [
+            list(model.objects.order_by("pk").values())
+            for model in (InceptionReport, CommitmentAssessment, EndOfCommitmentReport)
+        ],
     }
 
 
@@ -426,6 +431,7 @@ def test_running_it_twice_changes_nothing(loaded):
     assert snapshot() == values
     assert "Demo data already up to date: nothing changed." in output
     assert " 0 created" in output and "91 unchanged" in output
+    assert "Commitment assessments       0 created,   0 updated,   8 unchanged" in output
 
 
 def test_a_second_run_keeps_a_status_changed_through_the_service(loaded):
@@ -497,7 +503,7 @@ def test_no_users_loads_only_the_content_even_when_debug_is_off(settings):
 def test_hands_over_to_the_reports_demo_loader_after_plans_and_users(debug_on, monkeypatch):
     calls = []
 
-    def load_demo_reports(stdout):
+    def load_demo_reports(stdout, loader=None):
         # By now the plans, commitments and the evaluator exist.
         calls.append(
             (
@@ -520,7 +526,7 @@ def test_hands_over_to_the_reports_demo_loader_after_plans_and_users(debug_on, m
 def test_a_failure_in_the_reports_demo_loader_rolls_everything_back(debug_on, monkeypatch):
     fake = types.ModuleType("reports.demo")
 
-    def load_demo_reports(stdout):
+    def load_demo_reports(stdout, loader=None):
         raise CommandError("reports broke")
 
     fake.load_demo_reports = load_demo_reports

@@ -1,6 +1,7 @@
 """The public pages of members, action plans, institutions and the secretariat."""
 
 import datetime
+import re
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
@@ -441,3 +442,112 @@ def test_spanish_member_and_plan_pages(client):
     assert "¿Cuál es la visión a largo plazo" in html
     assert "septiembre 2023" in html  # dates are localised
     assert "23 de febrero de 2022" in html
+
+
+# A plan's number of commitments --------------------------------------------------------------
+
+REPORTED = {
+    "en": '13 commitments <span class="tag">as reported by OGP; not entered here</span>',
+    "es": '13 compromisos <span class="tag">según OGP; no se capturaron aquí</span>',
+}
+NOTE = {"en": "as reported by OGP; not entered here", "es": "según OGP; no se capturaron aquí"}
+ENTERED = {"en": "2 commitments", "es": "2 compromisos"}
+
+
+@pytest.fixture
+def counted_plans():
+    """Mexico's Action Plan 4 (OGP's figure only) and a plan whose commitments are entered."""
+    mexico = make_member(name="Mexico", slug="mexico", kind="national")
+    reported = make_plan(
+        mexico,
+        title="Action Plan 4",
+        slug="mexico-action-plan-4",
+        start_year=2019,
+        end_year=2022,
+        reported_commitments=13,
+    )
+    entered = make_plan(title="Entered plan", slug="entered-plan")
+    make_commitment(entered)
+    make_commitment(entered)
+    make_commitment(entered, published=False)  # a draft is not counted
+    return reported, entered
+
+
+def plans_section(html: str) -> str:
+    """The home page's plans, without its members (whose figures add up their commitments)."""
+    return html.split('aria-labelledby="plans-title"', 1)[1].split("</section>", 1)[0]
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_plan_list_shows_ogps_figure_for_a_plan_without_entered_commitments(
+    client, counted_plans, language
+):
+    html = client.get(f"/{language}/plans/").content.decode()
+    assert html.count(REPORTED[language]) == 1
+    assert html.count(NOTE[language]) == 1  # the plan with entered commitments has no note
+    assert ENTERED[language] in html
+    assert "0 commitments" not in html and "0 compromisos" not in html
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_plan_page_shows_ogps_figure_or_the_entered_count(client, counted_plans, language):
+    reported, entered = counted_plans
+    url = reported.get_absolute_url().replace("/en/", f"/{language}/", 1)
+    html = client.get(url).content.decode()
+    assert REPORTED[language] in html
+    assert "0 commitments" not in html and "0 compromisos" not in html
+    url = entered.get_absolute_url().replace("/en/", f"/{language}/", 1)
+    html = client.get(url).content.decode()
+    assert re.search(rf"<p>{ENTERED[language]}\s*</p>", html)
+    assert NOTE[language] not in html
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_home_shows_ogps_figure_for_a_plan_without_entered_commitments(
+    client, counted_plans, language
+):
+    plans = plans_section(client.get(f"/{language}/").content.decode())
+    assert plans.count(REPORTED[language]) == 1
+    assert plans.count(NOTE[language]) == 1
+    assert ENTERED[language] in plans
+    assert "0 commitments" not in plans and "0 compromisos" not in plans
+
+
+def test_a_plan_with_entered_commitments_shows_their_count_not_ogps_figure(client):
+    plan = make_plan(title="Both", reported_commitments=13)
+    make_commitment(plan)
+    html = client.get("/en/plans/").content.decode()
+    assert "1 commitment" in html and "13 commitments" not in html
+    assert NOTE["en"] not in html
+    assert re.search(
+        r"<p>1 commitment\s*</p>", client.get(plan.get_absolute_url()).content.decode()
+    )
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_national_member_page_lists_a_local_plans_figure_by_the_same_rule(client, language):
+    mexico = make_member(name="Mexico", slug="mexico", kind="national")
+    state = make_member(name="Mexico State", slug="mexico-state", kind="local", country=mexico)
+    make_plan(state, title="Local plan from OGP", reported_commitments=13)
+    entered = make_plan(state, title="Local plan entered here")
+    make_commitment(entered)
+    make_commitment(entered)
+    html = client.get(f"/{language}/members/mexico/").content.decode()
+    local = html.split('id="local-members"', 1)[1].split("</section>", 1)[0]
+    assert local.count(REPORTED[language]) == 1
+    assert re.search(rf"{ENTERED[language]}\s*</li>", local)
+
+
+def test_ogps_figure_costs_no_query_on_the_plan_list_and_home(
+    client, counted_plans, django_assert_num_queries
+):
+    for _ in range(2):
+        make_plan(reported_commitments=5)
+    # 1 how many plans (pages)  2 the page of plans with roll-ups and members
+    with django_assert_num_queries(2):
+        client.get("/en/plans/")
+    # 1 members with roll-ups  2 plans in implementation  3 earlier plans
+    # 4 milestone status counts  5 latest updates
+    with django_assert_num_queries(5):
+        response = client.get("/en/")
+    assert plans_section(response.content.decode()).count(NOTE["en"]) == 3

@@ -3,8 +3,22 @@ import io
 import pytest
 from django.core.management import call_command
 
-from reports.demo import INCEPTION_ASSESSMENTS, PLAN_TITLE, load_demo_reports
-from reports.models import EndOfCommitmentReport, InceptionReport, Status, Transition
+from ogptracker.languages import translatable_fields
+from plans.management.commands.loaddemo import TRANSLATIONS_FILE, load_data
+from reports.demo import (
+    END_OF_COMMITMENT_ANSWERS,
+    INCEPTION_ANSWERS,
+    INCEPTION_ASSESSMENTS,
+    PLAN_TITLE,
+    load_demo_reports,
+)
+from reports.models import (
+    CommitmentAssessment,
+    EndOfCommitmentReport,
+    InceptionReport,
+    Status,
+    Transition,
+)
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -112,3 +126,141 @@ def test_demo_reports_wait_for_the_plan():
     load_demo_reports(out)
     assert "Skipped the demo reports" in out.getvalue()
     assert not InceptionReport.objects.exists()
+
+
+# The answers in both languages -------------------------------------------------------------
+
+REPORT_MODELS = (InceptionReport, CommitmentAssessment, EndOfCommitmentReport)
+
+
+@pytest.fixture
+def to_spanish():
+    return load_data(TRANSLATIONS_FILE).TO_SPANISH
+
+
+def seed_answers():
+    """Every written answer of both demo reports, by model, as the seeds give it."""
+    yield InceptionReport, INCEPTION_ANSWERS
+    for _position, _title, answers in INCEPTION_ASSESSMENTS:
+        yield CommitmentAssessment, answers
+    yield EndOfCommitmentReport, END_OF_COMMITMENT_ANSWERS
+
+
+def test_every_written_answer_of_the_demo_reports_has_a_spanish_translation(to_spanish):
+    written = [
+        text
+        for model, answers in seed_answers()
+        for name, text in answers.items()
+        if name in translatable_fields(model) and text
+    ]
+    assert len(written) == 37  # 10 of the report, 14 of its 8 commitments, 8 of the other
+    assert [text for text in written if text not in to_spanish] == []
+
+
+def test_loaddemo_stores_each_answer_in_english_with_its_spanish_translation(to_spanish):
+    call_command("loaddemo", "--no-users", stdout=io.StringIO())
+    seen = 0
+    for model in REPORT_MODELS:
+        for row in model.objects.all():
+            assert row.original_language == "en", row
+            for name in translatable_fields(model):
+                english, spanish = row.text_in(name, "en"), row.text_in(name, "es")
+                assert bool(english) == bool(spanish), (row, name)
+                if english:
+                    assert spanish == to_spanish[english], (row, name)
+                    seen += 1
+    assert seen == 37
+
+    end = EndOfCommitmentReport.objects.get()
+    assert end.lessons_es.startswith(
+        "El INFOEM ha realizado un trabajo importante de sensibilización"
+    )
+    # Evidence is links and names, kept once as the evaluators wrote it.
+    report = InceptionReport.objects.get()
+    assert report.forum_exists_evidence.startswith("https://ogplocaledomex.com.mx/")
+
+
+FEEDBACK_EN = INCEPTION_ANSWERS["practice_feedback_explanation"]
+NOT_YET_EN = "Not yet, the commitment is under implementation"
+NOT_YET_ES = "Aún no, el compromiso está en implementación"
+
+
+def test_the_published_demo_report_reads_spanish_marked_as_translation_on_es(client, to_spanish):
+    call_command("loaddemo", "--no-users", stdout=io.StringIO())
+    report = InceptionReport.objects.get()
+    feedback_es = to_spanish[FEEDBACK_EN]
+    assert feedback_es.startswith("Las aportaciones de la sociedad civil se integraron")
+
+    spanish = client.get(f"/es/reports/inception/{report.pk}/").content.decode()
+    assert '<html lang="es">' in spanish
+    assert f'{feedback_es} <span class="lang-note">(Traducción)</span>' in spanish
+    assert spanish.count(f'{NOT_YET_ES} <span class="lang-note">(Traducción)</span>') == 8
+    assert FEEDBACK_EN not in spanish and NOT_YET_EN not in spanish
+    main = spanish.split("<main", 1)[1].split("</main>", 1)[0]
+    assert ' lang="en"' not in main  # no answer falls back to English
+
+    english = client.get(f"/en/reports/inception/{report.pk}/").content.decode()
+    assert '<html lang="en">' in english
+    assert f'<div class="text">{FEEDBACK_EN}</div>' in english  # the original: no mark
+    assert english.count(f'<div class="text">{NOT_YET_EN}</div>') == 8
+    assert feedback_es not in english and "(Translation)" not in english
+
+
+def test_the_published_demo_end_of_commitment_report_in_both_languages(client, to_spanish):
+    call_command("loaddemo", "--no-users", stdout=io.StringIO())
+    end = EndOfCommitmentReport.objects.get()
+    accountability_en = END_OF_COMMITMENT_ANSWERS["public_accountability_explanation"]
+    accountability_es = to_spanish[accountability_en]
+    assert accountability_es.startswith("Cabe destacar que este compromiso se encuentra")
+
+    spanish = client.get(f"/es/reports/end-of-commitment/{end.pk}/").content.decode()
+    assert f'{accountability_es} <span class="lang-note">(Traducción)</span>' in spanish
+    assert accountability_en not in spanish
+    english = client.get(f"/en/reports/end-of-commitment/{end.pk}/").content.decode()
+    assert f'<div class="text">{accountability_en}</div>' in english
+    assert accountability_es not in english
+
+
+def test_a_second_loaddemo_keeps_an_edited_translation_and_refills_an_emptied_one(client):
+    call_command("loaddemo", "--no-users", stdout=io.StringIO())
+    report = InceptionReport.objects.get()
+    seed_spanish = report.forum_exists_explanation_es
+    InceptionReport.objects.filter(pk=report.pk).update(
+        practice_feedback_explanation_es="Traducción corregida por el secretariado.",
+        forum_exists_explanation_es="",
+    )
+    assessment = report.assessments.get(position=1)
+    CommitmentAssessment.objects.filter(pk=assessment.pk).update(recommended_changes_es="Aún no.")
+    end = EndOfCommitmentReport.objects.get()
+    EndOfCommitmentReport.objects.filter(pk=end.pk).update(lessons_en="Edited lesson.")
+
+    out = io.StringIO()
+    call_command("loaddemo", "--no-users", stdout=out)
+
+    report.refresh_from_db()
+    assert report.practice_feedback_explanation_es == "Traducción corregida por el secretariado."
+    assert report.forum_exists_explanation_es == seed_spanish  # empty: filled again
+    assert report.practice_feedback_explanation_en == FEEDBACK_EN
+    assessment.refresh_from_db()
+    assert assessment.recommended_changes_es == "Aún no."
+    end.refresh_from_db()
+    assert end.lessons_en == "Edited lesson."
+    assert end.lessons_es.startswith("El INFOEM ha realizado")
+    assert "Inception Reports            0 created,   1 updated,   0 unchanged" in out.getvalue()
+    assert "Commitment assessments       0 created,   0 updated,   8 unchanged" in out.getvalue()
+
+    spanish = client.get(f"/es/reports/inception/{report.pk}/").content.decode()
+    assert "Traducción corregida por el secretariado." in spanish
+
+
+def test_a_second_loaddemo_leaves_a_report_the_secretariat_returned_to_draft():
+    call_command("loaddemo", "--no-users", stdout=io.StringIO())
+    end = EndOfCommitmentReport.objects.get()
+    EndOfCommitmentReport.objects.filter(pk=end.pk).update(status=Status.DRAFT)
+    transitions = Transition.objects.count()
+
+    call_command("loaddemo", "--no-users", stdout=io.StringIO())
+
+    end.refresh_from_db()
+    assert end.status == Status.DRAFT
+    assert Transition.objects.count() == transitions

@@ -172,7 +172,8 @@ class Command(BaseCommand):
         "Load the demo data transcribed from OGP's pages (fixtures/demo.py): members Mexico, "
         "Mexico State and Tlalnepantla de Baz; their institutions, Local Technical Secretariat "
         "and co-creation meetings; the Tlalnepantla de Baz and Mexico State action plans with "
-        "their commitments and milestones; Mexico's 90 resources; and, when DEBUG is on, the "
+        "their commitments and milestones; Mexico's 90 resources; the published Inception and End of "
+        "Commitment Reports with their answers in both languages; and, when DEBUG is on, the "
         "users secretariat, implementer and evaluator (password “demo”). Running it again "
         "changes nothing; it creates missing rows and restores the seeds' values, and never "
         "deletes anything."
@@ -447,14 +448,16 @@ class Command(BaseCommand):
                     self.loader.touch("Users")
 
     def load_reports(self) -> None:
-        """Hand over to the reports app's demo loader when it has one (after users exist)."""
+        """Hand over to the reports app's demo loader when it has one (after users exist); it
+        stores the report answers with this loader, so they are translated, filled and counted
+        as the rest."""
         try:
             reports_demo = importlib.import_module("reports.demo")
         except ModuleNotFoundError as error:
             if error.name not in {"reports", "reports.demo"}:
                 raise  # a broken import inside reports.demo must not pass silently
             return
-        reports_demo.load_demo_reports(self.stdout)
+        reports_demo.load_demo_reports(self.stdout, loader=self.loader)
 
     # --- summary -------------------------------------------------------------------------------
 
