@@ -1,4 +1,5 @@
-"""API endpoints for commitments, milestones (read, and PATCH of the status), history, documents."""
+"""API endpoints for commitments, milestones (read, and PATCH of the status with evidence),
+history, documents."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from django import forms
 from django.core.validators import RegexValidator
 from django.db import transaction
 from django.db.models import Prefetch, Q
+from django.http import QueryDict
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import IsoDateTimeField
@@ -23,6 +25,7 @@ from drf_spectacular.utils import (
 from rest_framework import mixins, viewsets
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.filters import OrderingFilter, SearchFilter
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from commitments.exports import last_update_of
@@ -41,6 +44,7 @@ from commitments.serializers import (
     CommitmentSerializer,
     MilestoneSerializer,
     MilestoneStatusChangeSerializer,
+    MilestoneStatusChangeUploadSerializer,
     MilestoneUpdateSerializer,
 )
 from commitments.services import Evidence, can_update_milestone, record_milestone_update
@@ -262,7 +266,8 @@ class MilestoneViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     ordering_fields = ["number", "start", "end", "status", "updated_at"]
     lookup_value_regex = "[0-9]+"
     http_method_names = ["get", "patch", "head", "options"]
-    parser_classes = [JSONParser]  # the project's, which refuses a body nested too deeply
+    # The project's JSON parser (it refuses a body nested too deeply); forms carry files.
+    parser_classes = [JSONParser, MultiPartParser]
 
     def get_queryset(self):
         if self.request.method == "PATCH":
@@ -282,20 +287,33 @@ class MilestoneViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     @extend_schema(
         summary="Change a milestone's status, report progress or correct an entry",
         tags=["milestones"],
-        request=MilestoneStatusChangeSerializer,
+        request={
+            "application/json": MilestoneStatusChangeSerializer,
+            "multipart/form-data": MilestoneStatusChangeUploadSerializer,
+        },
         responses={200: MilestoneSerializer},
         description="Implementers may update the milestones of the commitments their "
         "institution leads or supports; the secretariat any milestone. Every call files one "
         "entry of the milestone's public history (`/milestone-updates/`) and needs a `note`: "
         "a new `status` records a status change; no status (or the current one) a progress "
         "report; `corrects` a correction of an earlier entry. Entries are never edited or "
-        "deleted. Evidence files are attached in the admin.",
+        "deleted.\n\n"
+        "To attach evidence files, send the same fields as `multipart/form-data` with one "
+        "`files` field per file (and one `evidence` field per link, `Title | https://…`). "
+        "The files are checked as in the admin: if any is refused (too large, too many, a type "
+        "not accepted, a renamed program, an SVG or other markup) the answer is a 400 whose "
+        "`fields.files` names each file and why, and nothing is written or stored. A request "
+        "larger than the portal accepts is refused with a 413 before it is read. The entry "
+        "lists its files, with their download addresses, in `/milestone-updates/`.",
     )
     def partial_update(self, request, *args, **kwargs):
         milestone = self.get_object()
         if not can_update_milestone(request.user, milestone):
             raise PermissionDenied(_("You may not update this milestone."))
-        change = MilestoneStatusChangeSerializer(data=request.data)
+        if isinstance(request.data, QueryDict):  # multipart/form-data
+            change = MilestoneStatusChangeUploadSerializer(data=request.data)
+        else:
+            change = MilestoneStatusChangeSerializer(data=request.data)
         change.is_valid(raise_exception=True)
         with transaction.atomic():
             # Locked until the change is written: the version checked is the one changed.
@@ -307,6 +325,7 @@ class MilestoneViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
                 by=request.user,
                 note=change.validated_data["note"],
                 evidence=[Evidence(**link) for link in change.validated_data["evidence"]],
+                files=change.validated_data.get("files", ()),
                 happened_on=change.validated_data["happened_on"],
                 corrects=change.validated_data["corrects"],
             )

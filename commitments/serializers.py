@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
@@ -15,6 +16,7 @@ from commitments.models import (
     Progress,
 )
 from ogptracker.api import translations_field
+from ogptracker.uploads import MAX_EVIDENCE_FILE_SIZE, MAX_EVIDENCE_FILES
 from plans.serializers import (
     ActionPlanRefSerializer,
     InstitutionRefSerializer,
@@ -239,6 +241,62 @@ class MilestoneStatusChangeSerializer(serializers.Serializer):
         if not value.strip():
             raise serializers.ValidationError("Say why: every entry needs a note.")
         return value
+
+    def validate(self, attrs: dict) -> dict:
+        if "files" not in self.fields and "files" in self.initial_data:
+            # Rather than ignored, so that no client believes its files were attached.
+            raise serializers.ValidationError(
+                {
+                    "files": _(
+                        "Evidence files are sent as multipart/form-data, one “files” field per "
+                        "file, not in a JSON body."
+                    )
+                }
+            )
+        return attrs
+
+
+class EvidenceLineField(serializers.CharField):
+    """One evidence link as a form field: “web address” or “Title | web address”, checked by
+    the same rules as the JSON body's ``evidence`` items."""
+
+    def to_internal_value(self, data) -> dict:
+        text = super().to_internal_value(data)
+        title, _separator, url = text.rpartition("|")
+        link = EvidenceSerializer(data={"title": title.strip(), "url": url.strip()})
+        if not link.is_valid():
+            raise serializers.ValidationError(
+                [message for messages in link.errors.values() for message in messages]
+            )
+        return dict(link.validated_data)
+
+
+class MilestoneStatusChangeUploadSerializer(MilestoneStatusChangeSerializer):
+    """The ``multipart/form-data`` body of ``PATCH /milestones/{id}/``: the fields of the JSON
+    body, with one ``evidence`` field per link and one ``files`` field per evidence file.
+    """
+
+    # The files' size, count and content are checked by record_milestone_update, the one
+    # place every path (admin, API) goes through.
+
+    evidence = serializers.ListField(
+        child=EvidenceLineField(max_length=1400),
+        required=False,
+        default=list,
+        max_length=20,
+        help_text="Evidence links, one per field (repeat the field): a web address "
+        "(http:// or https://), or “Title | web address”.",
+    )
+    files = serializers.ListField(
+        child=serializers.FileField(allow_empty_file=True, use_url=False),
+        required=False,
+        default=list,
+        help_text="Evidence files, one per field (repeat the field): PDF, images (PNG, JPEG, "
+        "GIF, WebP), office documents (Word, Excel, PowerPoint, OpenDocument) or plain text "
+        f"(TXT, CSV); at most {MAX_EVIDENCE_FILES} files of "
+        f"{MAX_EVIDENCE_FILE_SIZE // (1024 * 1024)} MB each. Each is checked by its content: a "
+        "renamed program or an SVG is refused, and then nothing is written.",
+    )
 
 
 class EvidenceFileSerializer(serializers.Serializer):

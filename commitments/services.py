@@ -219,14 +219,23 @@ def record_milestone_update(
     for evidence_link in evidence_links:
         clean_instance(evidence_link)  # bulk_create sends no pre_save
     EvidenceLink.objects.bulk_create(evidence_links)
-    for upload, content_type, name in uploads:
-        stored = EvidenceFile(update=update, original_name=name, content_type=content_type)
-        stored.size = upload.size
-        stored.file.save(name, upload, save=False)
-        stored.save()
-    if new_status != locked.status:
-        locked.status = new_status
-        locked.save(update_fields=["status", "updated_at"])
+    stored_names: list[str] = []
+    try:
+        for upload, content_type, name in uploads:
+            stored = EvidenceFile(update=update, original_name=name, content_type=content_type)
+            stored.size = upload.size
+            stored.file.save(name, upload, save=False)
+            stored_names.append(stored.file.name)
+            stored.save()
+        if new_status != locked.status:
+            locked.status = new_status
+            locked.save(update_fields=["status", "updated_at"])
+    except BaseException:
+        # The transaction rolls the rows back; the files already written go with them.
+        storage = EvidenceFile._meta.get_field("file").storage
+        for stored_name in stored_names:
+            storage.delete(stored_name)
+        raise
     milestone.status = locked.status
     return update
 

@@ -6,6 +6,7 @@ import logging
 
 import django_filters
 from django import forms
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -299,8 +300,13 @@ class Schema(AutoSchema):
             404: "Not found (or not public).",
             409: "Someone changed it after the version you named (`If-Match`, "
             "`If-Unmodified-Since` or `updated_at`) was read; nothing was changed.",
-            413: "The body is larger than the portal accepts (5 MB).",
-            415: "The body is not JSON (send `Content-Type: application/json`).",
+            413: "The body is larger than the portal accepts: "
+            f"{settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)} MB of JSON or form "
+            f"fields, {settings.MAX_REQUEST_BYTES // (1024 * 1024)} MB for a whole request "
+            "with its files.",
+            415: "The body is in a format the operation does not take (send "
+            "`Content-Type: application/json`; where it takes files, also "
+            "`multipart/form-data`).",
             429: "Too many requests; see the Retry-After header.",
         }
         for status in self._error_statuses():

@@ -293,7 +293,8 @@ SPECTACULAR_SETTINGS = {
         "Open data on OGP Local action plans, commitments, milestones and reports. "
         "Reading is public and needs no key; only published content is served. "
         "Implementers and the secretariat change a milestone's status with "
-        "`PATCH /api/v1/milestones/{id}/`, authenticated by a token "
+        "`PATCH /api/v1/milestones/{id}/` (JSON, or `multipart/form-data` to attach evidence "
+        "files), authenticated by a token "
         "(`Authorization: Token <key>`, issued by the secretariat in the admin) or a session "
         "with its CSRF token. Every error has the shape "
         '`{"error": {"status", "code", "message", "fields"}}`.'

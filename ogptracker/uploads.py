@@ -85,6 +85,17 @@ ODF_MIMETYPES = {
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 # Text that a browser could run as a page or a script if it ever sniffed it.
 MARKUP = re.compile(rb"<\s*(script|svg|html|!doctype|iframe|object|embed)\b", re.IGNORECASE)
+# The first bytes of programs: Windows (MZ), Linux (ELF), macOS (Mach-O, universal), scripts (#!).
+EXECUTABLE_MAGIC = (
+    b"MZ",
+    b"\x7fELF",
+    b"\xfe\xed\xfa\xce",
+    b"\xfe\xed\xfa\xcf",
+    b"\xce\xfa\xed\xfe",
+    b"\xcf\xfa\xed\xfe",
+    b"\xca\xfe\xba\xbe",
+    b"#!",
+)
 
 
 def _read(upload) -> bytes:
@@ -164,6 +175,15 @@ def check_evidence_file(upload) -> str:
                 "limit": filesizeformat(MAX_EVIDENCE_FILE_SIZE),
             },
         )
+    if extension == "svg":
+        raise ValidationError(
+            _(
+                "“%(name)s” is not an accepted type: an SVG image can carry script. Attach it "
+                "as PNG or PDF."
+            ),
+            code="svg",
+            params={"name": name},
+        )
     if extension not in EVIDENCE_TYPES:
         raise ValidationError(
             _(
@@ -175,10 +195,30 @@ def check_evidence_file(upload) -> str:
             params={"name": name},
         )
     content_type, kind = EVIDENCE_TYPES[extension]
-    if upload.size == 0 or not content_matches(kind, extension, _read(upload)):
+    data = _read(upload)
+    if upload.size and content_matches(kind, extension, data):
+        return content_type
+    # Refused either way; the message says why when the reason is a known danger.
+    if data.startswith(EXECUTABLE_MAGIC):
         raise ValidationError(
-            _("“%(name)s” does not contain what its name says (a .%(extension)s file)."),
-            code="bad_content",
+            _(
+                "“%(name)s” does not contain what its name says (a .%(extension)s file): it is "
+                "a program, and programs are not accepted."
+            ),
+            code="executable",
             params={"name": name, "extension": extension},
         )
-    return content_type
+    if MARKUP.search(data):
+        raise ValidationError(
+            _(
+                "“%(name)s” does not contain what its name says (a .%(extension)s file): it "
+                "holds web markup or script (such as SVG or HTML), which is not accepted."
+            ),
+            code="markup",
+            params={"name": name, "extension": extension},
+        )
+    raise ValidationError(
+        _("“%(name)s” does not contain what its name says (a .%(extension)s file)."),
+        code="bad_content",
+        params={"name": name, "extension": extension},
+    )

@@ -170,9 +170,13 @@ def test_session_authentication_requires_the_csrf_token(implementer, ours):
     assert accepted.status_code == 200
 
 
-def test_only_json_bodies_are_accepted(api, secretariat, ours):
+def test_only_json_and_multipart_bodies_are_accepted(api, secretariat, ours):
     api.force_authenticate(secretariat)
-    response = api.patch(f"/api/v1/milestones/{ours.pk}/", {"status": "finished"})  # multipart
+    response = api.patch(
+        f"/api/v1/milestones/{ours.pk}/",
+        "status=finished&note=x",
+        content_type="application/x-www-form-urlencoded",
+    )
     assert response.status_code == 415
     assert response.json()["error"]["code"] == "unsupported_media_type"
     assert unchanged(ours)
