@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import hashlib
-
 from django.apps import apps
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models import F, FloatField, Prefetch
+from django.db.models import Exists, F, FloatField, OuterRef, Prefetch, Q
 from django.db.models.functions import Cast, NullIf
 from django.http import FileResponse, Http404, HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -150,14 +148,8 @@ def paginate_commitments(qs, number, per_page: int = PAGE_SIZE):
     progress counts and related rows are loaded for the page alone.
     """
     keys_qs = qs.values_list("pk", flat=True)
-    paginator = Paginator(keys_qs, per_page)
-    state = pagecache.current()
-    if state is not None:
-        # Counting every match is the costly part: counted once per version of the data.
-        sql, params = keys_qs.query.sql_with_params()
-        digest = hashlib.sha256(repr((state[0], sql, params)).encode()).hexdigest()
-        paginator.__dict__["count"] = cache.get_or_set(f"explorer:count:{digest}", keys_qs.count)
-    page = paginator.get_page(number)
+    # Counting every match is the costly part: counted once per version of the data.
+    page = pagecache.CountOncePaginator(keys_qs, per_page).get_page(number)
     keys = list(page.object_list)
     rows = Commitment.objects.filter(pk__in=keys).for_listing()
     if hasattr(qs.query, "annotations") and "rank" in qs.query.annotations:
@@ -238,6 +230,10 @@ def _get_commitment(request, key: str, queryset=None) -> Commitment:
 
 def commitment_detail(request, key: str):
     """A commitment: at a glance, description, milestones, progress, history, comments."""
+    from plans.models import SubqueryCount
+    from reports.models import CommitmentAssessment, EndOfCommitmentReport
+
+    history_of = MilestoneUpdate.objects.filter(milestone__commitment=OuterRef("pk"))
     commitment = _get_commitment(
         request,
         key,
@@ -255,21 +251,31 @@ def commitment_detail(request, key: str):
             "ogp_values",
             Prefetch(
                 "milestones",
-                queryset=Milestone.objects.select_related("responsible_institution")
-                .prefetch_related(
-                    Prefetch("documents", queryset=Document.objects.order_by("-year", "title"))
-                )
-                .order_by("number"),
+                queryset=Milestone.objects.select_related("responsible_institution").order_by(
+                    "number"
+                ),
+            ),
+        )
+        .annotate(
+            n_history=SubqueryCount(history_of.order_by().values("pk")),
+            # The report summary reads the reports only when there are some to show.
+            has_assessment=Exists(
+                CommitmentAssessment.objects.published().filter(commitment=OuterRef("pk"))
+            ),
+            has_end_report=Exists(
+                EndOfCommitmentReport.objects.published().filter(commitment=OuterRef("pk"))
             ),
         ),
     )
     if key != commitment.key:
         # One address per commitment: its OGP ID when it has one.
         return redirect(commitment, permanent=True)
-    history = Paginator(
+    paginator = Paginator(
         ready_to_display(MilestoneUpdate.objects.filter(milestone__commitment=commitment)),
         HISTORY_PAGE_SIZE,
-    ).get_page(request.GET.get("history"))
+    )
+    paginator.__dict__["count"] = commitment.n_history  # counted with the commitment
+    history = paginator.get_page(request.GET.get("history"))
     updates = list(history.object_list)
     if history.number == 1:
         last_update = updates[0] if updates else None
@@ -279,18 +285,23 @@ def commitment_detail(request, key: str):
             .order_by("-created_at", "-pk")
             .first()
         )
+    # The commitment's documents and its milestones', by the same publication rule, in one query.
+    milestones = list(commitment.milestones.all())
     documents = list(
         Document.objects.visible_to(request.user)
-        .filter(commitment=commitment)
+        .filter(Q(commitment=commitment) | Q(milestone__in=[m.pk for m in milestones]))
         .order_by("-year", "title")
     )
+    for milestone in milestones:
+        milestone.shown_documents = [d for d in documents if d.milestone_id == milestone.pk]
+    documents = [d for d in documents if d.commitment_id == commitment.pk]
     query = request.GET.copy()
     query.pop("history", None)
     context = {
         "commitment": commitment,
         "plans": commitment.action_plans.all(),
         "roles": commitment.institution_roles.all(),
-        "milestones": commitment.milestones.all(),
+        "milestones": milestones,
         "updates": updates,
         "history": history,
         "history_query": query.urlencode(),

@@ -9,11 +9,16 @@ from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 
 from ogptracker.keys import is_ascii_digits
+from ogptracker.pagecache import CountOncePaginator
 
 
 class Pagination(PageNumberPagination):
-    """Pages of 50 (``page_size`` from 1 to 200); a value out of range is a 400, not ignored."""
+    """Pages of 50 (``page_size`` from 1 to 200); a value out of range is a 400, not ignored.
 
+    The total is counted once per version of the public data, not on every page.
+    """
+
+    django_paginator_class = CountOncePaginator
     page_size_query_param = "page_size"
     max_page_size = 200
 

@@ -18,12 +18,17 @@ import threading
 
 from django.apps import apps
 from django.conf import settings
+from django.core.cache import cache as default_cache
 from django.core.cache import caches
+from django.core.exceptions import EmptyResultSet
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response
+from django.utils.functional import cached_property
 from django.utils.http import http_date
 
 CONTENT_APPS = {"plans", "commitments", "reports", "ogptracker"}
@@ -55,6 +60,31 @@ def current() -> tuple[int, object] | None:
 
 
 _UNREAD = object()
+
+
+def count_once(queryset) -> int:
+    """``queryset.count()``, counted once per version of the public data.
+
+    Keyed by the query's SQL and parameters, so two visitors who may see different rows (the
+    secretariat sees drafts) never share a count.
+    """
+    state = current()
+    if state is None or not isinstance(queryset, QuerySet):
+        return queryset.count() if isinstance(queryset, QuerySet) else len(queryset)
+    try:
+        sql, params = queryset.query.sql_with_params()
+    except EmptyResultSet:
+        return 0  # a filter no row can pass
+    digest = hashlib.sha256(repr((state[0], sql, params)).encode()).hexdigest()
+    return default_cache.get_or_set(f"count:{digest}", queryset.count, TIMEOUT)
+
+
+class CountOncePaginator(Paginator):
+    """A paginator whose count (the costly part of a large list) is kept per data version."""
+
+    @cached_property
+    def count(self) -> int:
+        return count_once(self.object_list)
 
 
 def bump() -> None:

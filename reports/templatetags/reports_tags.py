@@ -34,18 +34,23 @@ def _answers(report, names) -> list[dict]:
 @register.inclusion_tag("reports/includes/commitment_summary.html")
 def commitment_report_summary(commitment) -> dict:
     """The “Inception Report Summary” and what the published End of Commitment Report assessed:
-    its completion level and its “Did it open government?” answers, linked (two queries)."""
+    its completion level and its “Did it open government?” answers, linked (two queries at
+    most: none for what the commitment's ``has_assessment`` / ``has_end_report`` say is absent)."""
     assessment = (
         CommitmentAssessment.objects.published()
         .for_commitment(commitment)
         .select_related("nature", "change", "report__action_plan")
         .first()
+        if getattr(commitment, "has_assessment", True)
+        else None
     )
     end_report = (
         EndOfCommitmentReport.objects.published()
         .filter(commitment=commitment)
         .select_related("as_planned", "problem_addressed")
         .first()
+        if getattr(commitment, "has_end_report", True)
+        else None
     )
     completion = _answers(end_report, ("progress_level", "as_planned"))
     open_government = _answers(

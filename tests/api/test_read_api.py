@@ -314,30 +314,32 @@ def _three_of_everything(secretariat):
 @pytest.mark.parametrize(
     ("path", "queries"),
     [
-        # 1. count  2. commitments with progress, last update, policy area and sector
+        # 1. the data's version  2. commitments with progress, last update, policy area and sector
         # 3. prefetch published plans with members  4. prefetch institutions
         # 5. prefetch OGP values  6. prefetch milestones with responsible institutions
         ("/api/v1/commitments/", 6),
-        # 1. count  2. milestones with commitment, institution and last update
+        # 1. the data's version  2. milestones with commitment, institution and last update
         ("/api/v1/milestones/", 2),
-        # 1. count  2. updates with milestone, commitment, institution  3. prefetch evidence
+        # 1. the data's version  2. updates with milestone, commitment, institution  3. prefetch evidence
         # links  4. prefetch evidence files  5. prefetch corrections
         ("/api/v1/milestone-updates/", 5),
-        # 1. count  2. plans with member and commitment counts  3. prefetch consortium members
+        # 1. the data's version  2. plans with member and commitment counts  3. prefetch consortium members
         # 4. prefetch lead institutions  5. prefetch endorsements
         ("/api/v1/plans/", 5),
-        # 1. count  2. members with their country
+        # 1. the data's version  2. members with their country
         ("/api/v1/members/", 2),
-        # 1. count  2. institutions
+        # 1. the data's version  2. institutions
         ("/api/v1/institutions/", 2),
-        # 1. count  2. documents with member, plan and commitment
+        # 1. the data's version  2. documents with member, plan and commitment
         ("/api/v1/documents/", 2),
+        # (the total is counted on the first request of each version of the data)
         # 1. the policy areas (a short list, not paginated)
         ("/api/v1/policy-areas/", 1),
     ],
 )
 def test_list_query_counts_are_flat(client, secretariat, django_assert_num_queries, path, queries):
     _three_of_everything(secretariat)
+    client.get(path)  # counts the total once for this version of the data
     with django_assert_num_queries(queries):
         response = client.get(path)
     assert response.status_code == 200

@@ -14,6 +14,7 @@ from commitments.services import change_milestone_status
 from plans.models import ActionPlan, Document
 from tests.factories import (
     make_commitment,
+    make_end_of_commitment_report,
     make_institution,
     make_member,
     make_milestone,
@@ -355,16 +356,24 @@ def test_commitment_query_count_is_flat(client, django_assert_num_queries):
         )
     Document.objects.create(title="Minutes", commitment=commitment, url="https://example.org/m")
     Document.objects.create(title="Report", commitment=commitment, url="https://example.org/r")
+    milestone_document = Document.objects.create(
+        title="Agenda", milestone=commitment.milestones.get(number=2), url="https://example.org/g"
+    )
     warm_caches()
-    # 1 the visible commitment with its progress  2 its plans with members  3 institutions
-    # 4 OGP values  5 milestones  6 history count (pages)  7 history page  8 evidence links
-    # 9 documents  10 approved comments (page)
-    # 11 the published Inception Report assessment (reports)
-    # 12 the published End of Commitment Report (reports)
-    # 13 evidence files  14 corrections  15 the milestones' documents
-    with django_assert_num_queries(15):
+    # 1 the visible commitment with its progress, history count and which reports it has
+    # 2 its plans with members  3 institutions  4 OGP values  5 milestones
+    # 6 its documents and its milestones'  7 history page  8 evidence links  9 evidence files
+    # 10 corrections  11 approved comments (page); no published report: no report query
+    with django_assert_num_queries(11):
         response = client.get("/en/commitments/MXMEX0009/")
-    assert response.content.decode().count('class="timeline-item"') == 6
+    html = response.content.decode()
+    assert html.count('class="timeline-item"') == 6
+    assert "Minutes" in html and "Report" in html and milestone_document.title in html
+    # 12 the published End of Commitment Report, once there is one
+    make_end_of_commitment_report(commitment, status="published")
+    with django_assert_num_queries(12):
+        response = client.get("/en/commitments/MXMEX0009/")
+    assert response.status_code == 200
 
 
 # Feeds and sitemap --------------------------------------------------------------------------
