@@ -18,6 +18,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.db.models import F, OuterRef, Subquery
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -27,10 +28,14 @@ from commitments.models import (
     Milestone,
     MilestoneStatus,
     MilestoneUpdate,
+    overdue_milestones_q,
 )
+from commitments.rollups import PlanHistory, Rollup, Tally
+from plans.models import SubqueryCount
 
 WIDTH = 640
 GANTT_MAX_ROWS = 80  # commitments drawn on a plan's chart; the rest are linked
+GANTT_MAX_BARS = 400  # milestones drawn on a plan's chart: rows stop before they exceed it
 PERIODS_MAX_ROWS = 20  # plans drawn on one time axis
 MAX_LANES = 6  # overlapping milestones of one commitment stacked at most this deep
 MAX_MONTHS_AROUND = 60  # an axis reaches at most five years before or after a plan's period
@@ -82,8 +87,8 @@ def month_label(day: datetime.date) -> str:
 
 
 def short_date(day: datetime.date | None) -> str:
-    """A milestone date as the commitment page shows it: MM/YYYY."""
-    return formats.date_format(day, "m/Y") if day else "—"
+    """A milestone date as the commitment page shows it: MM/YYYY (digits in every language)."""
+    return f"{day.month:02d}/{day.year}" if day else "—"
 
 
 def clip(text: str, limit: int) -> str:
@@ -445,18 +450,25 @@ class GanttBar:
     x: str
     y: str
     width: str
-    pattern: str
     name: str
+
+
+@dataclass
+class BarGroup:
+    """The bars of one status, overdue or not: one fill and one outline for all of them."""
+
+    style: StatusStyle
     overdue: bool
+    bars: list[GanttBar]
 
 
 @dataclass
 class GanttRow:
     commitment: Commitment
-    label: str
+    prefix: str  # its number in the plan, else its place on the chart
+    title: str  # clipped: the commitment's page has it whole
+    lang: str  # the title's language when it is not the page's, else ""
     label_y: str
-    line_y: str
-    bars: list[GanttBar]
     start: str
     end: str
     total: int
@@ -464,49 +476,73 @@ class GanttRow:
     overdue: int
 
 
-# The commitment texts no chart reads (left out of its query).
-LONG_TEXTS = tuple(
-    f"{name}{suffix}"
-    for name in (
-        "problem",
-        "status_quo",
-        "action",
-        "contribution",
-        "long_term_goal",
-        "values_narrative",
-        "search_text",
+def plan_commitments(plan):
+    """The commitments a plan's charts draw: its published ones, the rule of its roll-up."""
+    return Commitment.objects.filter(action_plans=plan, is_published=True)
+
+
+@dataclass
+class PlanRollup:
+    """What a plan's roll-up says its charts need: no page reads the plan's every milestone."""
+
+    months: dict  # milestones by status and end month
+    n_commitments: int
+    finished_months: dict  # net change in finished milestones by month of the history
+    n_finished_recorded: int
+
+
+def plan_rollup(plan) -> PlanRollup:
+    """The plan's roll-up and progress history (``commitments.rollups``): one indexed look-up."""
+    history = PlanHistory.objects.filter(plan=plan.pk)
+    row = (
+        Rollup.objects.filter(scope=Rollup.Scope.PLAN, object_id=plan.pk)
+        .annotate(
+            finished_months=Subquery(history.values("finished_months")[:1]),
+            n_finished_recorded=Subquery(history.values("n_finished_recorded")[:1]),
+        )
+        .values_list("months", "n_commitments", "finished_months", "n_finished_recorded")
+        .first()
     )
-    for suffix in (("",) if name == "search_text" else ("", "_es", "_en"))
-)
+    if row is None:
+        return PlanRollup({}, 0, {}, 0)
+    months, n_commitments, finished_months, n_finished_recorded = row
+    return PlanRollup(months, n_commitments, finished_months or {}, n_finished_recorded or 0)
 
 
-def plan_milestones(commitments: list[Commitment]) -> list[tuple]:
-    """(pk, commitment id, number, start, end, status) of every milestone: one query."""
+def first_commitments(commitments, today: datetime.date, limit: int) -> list[Commitment]:
+    """The first ``limit`` commitments by number, each with the counts and dates of its
+    milestones: one query, whose per-row counts run only for the rows it returns."""
+    milestones = Milestone.objects.filter(commitment=OuterRef("pk")).order_by()
+
+    def count(rows):
+        return SubqueryCount(rows.values("pk"))
+
+    # Sorted by an expression: with the index on (number, id) PostgreSQL would walk every
+    # commitment of every plan in number order looking for this plan's first ones.
+    return list(
+        commitments.order_by(F("number") + 0, "pk")
+        .only("pk", "number", "ogp_id", "original_language", "title", "title_es", "title_en")
+        .annotate(
+            n_milestones=count(milestones),
+            n_finished=count(milestones.filter(status=MilestoneStatus.FINISHED)),
+            n_overdue=count(milestones.filter(overdue_milestones_q(today=today))),
+            first_start=Subquery(
+                milestones.exclude(start=None).order_by("start").values("start")[:1]
+            ),
+            last_end=Subquery(milestones.exclude(end=None).order_by("-end").values("end")[:1]),
+        )[:limit]
+    )
+
+
+def drawn_milestones(commitments: list[Commitment], limit: int) -> list[tuple]:
+    """(commitment id, number, start, end, status) of the dated milestones of ``commitments``,
+    at most ``limit`` of them, each commitment's earliest first: one query."""
     return list(
         Milestone.objects.filter(commitment__in=[c.pk for c in commitments])
-        .order_by("commitment_id", "number")
-        .values_list("pk", "commitment_id", "number", "start", "end", "status")
+        .exclude(start=None, end=None)
+        .order_by("commitment_id", F("start").asc(nulls_last=True), "end", "number")
+        .values_list("commitment_id", "number", "start", "end", "status")[:limit]
     )
-
-
-def status_history(milestone_ids: list[int]) -> list[tuple[int, datetime.date, str]]:
-    """(milestone, day it happened, new status) of every recorded change, oldest first."""
-    names = {f.name for f in MilestoneUpdate._meta.get_fields()}
-    fields = ["milestone_id", "created_at", "new_status"]
-    if "happened_on" in names:
-        fields.append("happened_on")
-    rows = (
-        MilestoneUpdate.objects.filter(milestone_id__in=milestone_ids)
-        .order_by("created_at", "pk")
-        .values_list(*fields)
-    )
-    events = []
-    for row in rows:
-        happened = row[3] if len(row) > 3 and row[3] else local_day(row[1])
-        events.append((row[0], happened, row[2]))
-    # When a fact happened orders the line; filing order breaks ties (the sort is stable).
-    events.sort(key=lambda event: event[1])
-    return events
 
 
 def _lanes(spans: list[tuple[int, int]]) -> list[int]:
@@ -530,101 +566,126 @@ def _lanes(spans: list[tuple[int, int]]) -> list[int]:
     return lanes
 
 
-def plan_charts(plan, commitments: list[Commitment], today: datetime.date | None = None) -> dict:
-    """The compact Gantt and the progress line of a plan, from two queries whatever its size."""
+def _within_budget(commitments: list[Commitment]) -> list[Commitment]:
+    """The first commitments whose milestones fit GANTT_MAX_BARS (the first one always)."""
+    shown, bars = [], 0
+    for commitment in commitments:
+        bars += commitment.n_milestones
+        if shown and bars > GANTT_MAX_BARS:
+            break
+        shown.append(commitment)
+    return shown
+
+
+def _month_of_key(key: str) -> datetime.date:
+    """A roll-up's month key (“2022-03”) as the first day of that month."""
+    return datetime.date(int(key[:4]), int(key[5:7]), 1)
+
+
+def plan_charts(plan, today: datetime.date | None = None) -> dict:
+    """The compact Gantt and the progress line of a plan, whatever its size, from three queries:
+    its roll-up (milestones by status and end month, finished ones by month of the history),
+    its first commitments with their counts, and the milestones the Gantt draws (at most
+    GANTT_MAX_BARS)."""
     today = today or timezone.localdate()
-    milestones = plan_milestones(commitments)
-    if not milestones:
+    rollup = plan_rollup(plan)
+    if not Tally(rollup.months).total:
         return {}
-    events = status_history([row[0] for row in milestones])
-    first, last = plan_period(plan)
+    shown = _within_budget(first_commitments(plan_commitments(plan), today, GANTT_MAX_ROWS))
+    bars = drawn_milestones(shown, GANTT_MAX_BARS)
+    this_month = month_index(today)
+    changes = {
+        month_index(_month_of_key(key)): change for key, change in rollup.finished_months.items()
+    }
     first, last = clamp_range(
-        first,
-        last,
-        [d for row in milestones for d in (row[3], row[4])]
-        + [day for _pk, day, _status in events if day <= today],
+        *plan_period(plan),
+        [d for row in bars for d in (row[2], row[3])]
+        + [_month_of_key(key) for by_month in rollup.months.values() for key in by_month if key]
+        + [month_of(index) for index in changes if index <= this_month],
     )
     return {
-        "gantt": _gantt(plan, commitments, milestones, first, last, today),
-        "progress": _progress_line(plan, milestones, events, first, last, today),
+        "gantt": _gantt(plan, shown, bars, rollup, first, last, today),
+        "progress": _progress_line(plan, rollup, changes, first, last, today),
     }
 
 
-def _gantt(plan, commitments, milestones, first, last, today) -> Chart:
+def _gantt(plan, shown, bars, rollup: PlanRollup, first, last, today) -> Chart:
     label_right = 200
     axis = TimeAxis(first, last, label_right + 6, WIDTH - 6)
     this_month = month_index(today)
     by_commitment: dict[int, list[tuple]] = defaultdict(list)
-    for row in milestones:
-        by_commitment[row[1]].append(row)
+    for bar in bars:
+        by_commitment[bar[0]].append(bar)
+    labels = {style.code: style.label for style in status_styles()}
+    late = _("overdue")
     rows = []
+    groups: dict[tuple[str, bool], list[GanttBar]] = defaultdict(list)
+    lines = []
     y = 28
-    shown = commitments[:GANTT_MAX_ROWS]
     for position, commitment in enumerate(shown, start=1):
-        own = by_commitment.get(commitment.pk, [])
         # By start, so that milestones one after another share a lane.
-        dated = sorted((r for r in own if r[3] or r[4]), key=lambda r: (r[3] or r[4], r[2]))
-        spans = [(month_index(r[3] or r[4]), month_index(r[4] or r[3])) for r in dated]
+        dated = sorted(by_commitment.get(commitment.pk, []), key=lambda r: (r[2] or r[3], r[1]))
+        spans = [(month_index(r[2] or r[3]), month_index(r[3] or r[2])) for r in dated]
         lanes = _lanes(spans)
         height = max(18, (max(lanes, default=0) + 1) * 8 + 6)
-        bars = []
         # Its number in the plan; without one, its place on the chart.
-        prefix = commitment.number or position
-        for r, lane in zip(dated, lanes, strict=True):
-            x1, x2 = axis.start_of(r[3] or r[4]), axis.end_of(r[4] or r[3])
+        prefix = str(commitment.number or position)
+        for (_pk, number, start, end, status), lane in zip(dated, lanes, strict=True):
+            x1, x2 = axis.start_of(start or end), axis.end_of(end or start)
             overdue = (
-                r[4] is not None
-                and month_index(r[4]) < this_month
-                and r[5] != MilestoneStatus.FINISHED
+                end is not None
+                and month_index(end) < this_month
+                and status != MilestoneStatus.FINISHED
             )
-            style = status_style(r[5])
-            # Whole units: a month is several units wide, and 300 bars stay small.
-            bars.append(
+            name = f"{prefix}.{number} {labels.get(status, status)}"
+            # Whole units: a month is several units wide, and 400 bars stay small.
+            groups[(status, overdue)].append(
                 GanttBar(
                     x=str(round(x1)),
                     y=str(y + 3 + lane * 8),
                     width=str(max(round(x2) - round(x1), 2)),
-                    pattern=r[5],
-                    name=f"{prefix}.{r[2]} {style.label}",
-                    overdue=overdue,
+                    name=f"{name}, {late}" if overdue else name,
                 )
             )
-        starts = [r[3] for r in own if r[3]]
-        ends = [r[4] for r in own if r[4]]
+        title = commitment.shown("title")
         rows.append(
             GanttRow(
                 commitment=commitment,
-                label=clip(f"{prefix}. {commitment.shown('title').text}", LABEL_CHARS),
+                prefix=prefix,
+                title=clip(title.text, LABEL_CHARS - len(prefix) - 2),
+                lang=title.language if title.is_fallback else "",
                 label_y=num(y + 12),
-                line_y=num(y + height),
-                bars=bars,
-                start=short_date(min(starts)) if starts else "—",
-                end=short_date(max(ends)) if ends else "—",
-                total=len(own),
-                finished=sum(1 for r in own if r[5] == MilestoneStatus.FINISHED),
-                overdue=sum(
-                    1
-                    for r in own
-                    if r[4] and month_index(r[4]) < this_month and r[5] != MilestoneStatus.FINISHED
-                ),
+                start=short_date(commitment.first_start),
+                end=short_date(commitment.last_end),
+                total=commitment.n_milestones,
+                finished=commitment.n_finished,
+                overdue=commitment.n_overdue,
             )
         )
         y += height
+        lines.append(f"M0 {y}H{WIDTH}")
+    # A single commitment with more milestones than the chart draws: its first ones are drawn.
+    capped = len(bars) if len(shown) == 1 and shown[0].n_milestones > GANTT_MAX_BARS else 0
+    statuses = present_styles(status for status, _overdue in groups)
+    order = {style.code: place for place, style in enumerate(statuses)}
+    n_commitments = rollup.n_commitments
+    tally = Tally(rollup.months)
+    n_milestones = tally.total
     description = " ".join(
         [
             ngettext(
                 "%(count)s commitment with %(milestones)s milestones between %(start)s and %(end)s.",
                 "%(count)s commitments with %(milestones)s milestones between %(start)s and %(end)s.",
-                len(commitments),
+                n_commitments,
             )
             % {
-                "count": len(commitments),
-                "milestones": len(milestones),
+                "count": n_commitments,
+                "milestones": n_milestones,
                 "start": month_label(first),
                 "end": month_label(last),
             },
             _("Each row is a commitment; each bar a milestone from its planned start to its end."),
-            status_sentence(Counter(row[5] for row in milestones)),
+            status_sentence(tally.by_status()),
             _("The table after the chart gives the same data."),
         ]
     )
@@ -635,13 +696,20 @@ def _gantt(plan, commitments, milestones, first, last, today) -> Chart:
         height=num(y + 6),
         ticks=axis.ticks(),
         today=today_line(axis, today),
-        statuses=present_styles(r[5] for r in milestones),
+        statuses=statuses,
         extra={
             "rows": rows,
-            "label_right": num(label_right),
+            "groups": [
+                BarGroup(status_style(status), overdue, drawn)
+                for (status, overdue), drawn in sorted(
+                    groups.items(), key=lambda item: (order.get(item[0][0], len(order)), item[0][1])
+                )
+            ],
+            "row_lines": "".join(lines),
             "axis_bottom": num(y),
-            "hidden": len(commitments) - len(shown),
-            "total_commitments": len(commitments),
+            "hidden": max(n_commitments - len(rows), 0),
+            "capped": capped,
+            "total_commitments": n_commitments,
         },
     )
 
@@ -653,23 +721,24 @@ class ProgressPoint:
     finished: int | None
 
 
-def _progress_line(plan, milestones, events, first, last, today) -> Chart:
+def _progress_line(plan, rollup: PlanRollup, changes, first, last, today) -> Chart:
     left, right, top, bottom = 44, WIDTH - 10, 34, 214
     axis = TimeAxis(first, last, left, right)
-    total = len(milestones)
-    ends = defaultdict(int)
+    tally = Tally(rollup.months)
+    total = tally.total
+    ends: dict[int, int] = defaultdict(int)
     undated = 0
-    for row in milestones:
-        if row[4]:
-            ends[min(max(month_index(row[4]), axis.first), axis.last)] += 1
-        else:
-            undated += 1
-    current = {row[0]: row[5] for row in milestones}
+    for by_month in rollup.months.values():
+        for key, count in by_month.items():
+            if key:
+                index = month_index(_month_of_key(key))
+                ends[min(max(index, axis.first), axis.last)] += count
+            else:
+                undated += count
     this_month = month_index(today)
-    state: dict[int, str] = {}
-    finished = 0
+    # Changes before the axis begins are counted in its first month.
+    finished = sum(change for index, change in changes.items() if index < axis.first)
     planned = 0
-    position = 0
     points: list[ProgressPoint] = []
     planned_xy = [f"{num(left)},{num(bottom)}"]
     done_xy = [f"{num(left)},{num(bottom)}"]
@@ -679,13 +748,7 @@ def _progress_line(plan, milestones, events, first, last, today) -> Chart:
 
     for index in range(axis.first, axis.last + 1):
         planned += ends.get(index, 0)
-        while position < len(events) and month_index(events[position][1]) <= index:
-            pk, _day, status = events[position]
-            was = state.get(pk) == MilestoneStatus.FINISHED
-            now = status == MilestoneStatus.FINISHED
-            finished += int(now) - int(was)
-            state[pk] = status
-            position += 1
+        finished += changes.get(index, 0)
         x = num(axis.at(index + 1))
         planned_xy.append(f"{x},{num(y_of(planned))}")
         reached = index <= this_month
@@ -694,12 +757,7 @@ def _progress_line(plan, milestones, events, first, last, today) -> Chart:
         points.append(
             ProgressPoint(month_label(month_of(index)), planned, finished if reached else None)
         )
-    recorded = sum(
-        1
-        for pk, status in current.items()
-        if status == MilestoneStatus.FINISHED and state.get(pk) == MilestoneStatus.FINISHED
-    )
-    unrecorded = sum(1 for s in current.values() if s == MilestoneStatus.FINISHED) - recorded
+    unrecorded = tally.count(MilestoneStatus.FINISHED) - rollup.n_finished_recorded
     # A long plan shows every month on the line and every third in the table, plus the last.
     step = 1 if len(points) <= 36 else 3
     table = [p for i, p in enumerate(points) if i % step == 0 or i == len(points) - 1]

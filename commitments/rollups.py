@@ -4,7 +4,9 @@ Pages read one row per object instead of counting milestones at read time. A row
 every milestone status, how many milestones end in each month (``months``: ``{status: {"YYYY-MM":
 n}}``, ``""`` for no end date), so the totals per status, progress (finished over all), overdue
 (end month passed, not finished) and “overdue without a report” are all read from it on any day,
-and a new status needs no new column.
+and a new status needs no new column. Each plan also has a ``PlanHistory``: how many of its
+milestones became finished, net, in each month of their recorded history, the line its progress
+chart draws, so that no page reads a plan's whole history.
 
 One writer: ``refresh_rollups`` recomputes the rows a change touches. Signals call it for every
 save and delete of milestones, commitments, their institutions and plans, whatever path writes
@@ -20,14 +22,16 @@ import datetime
 import threading
 from collections import defaultdict
 
-from django.db import models, transaction
-from django.db.models import Count, Q
+from django.db import connection, models, transaction
+from django.db.models import Case, Count, F, IntegerField, Q, Value, When, Window
+from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear, Lag, TruncDate
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 SITE, PLAN, MEMBER, INSTITUTION = "site", "plan", "member", "institution"
 COUNT_FIELDS = ("n_plans", "n_commitments", "n_led", "n_supported", "n_milestones", "n_finished")
+HISTORY_FIELDS = ("finished_months", "n_finished_recorded")
 
 
 class Rollup(models.Model):
@@ -64,6 +68,34 @@ class Rollup(models.Model):
     @property
     def tally(self) -> Tally:
         return Tally(self.months)
+
+
+class PlanHistory(models.Model):
+    """How many of a plan's milestones became finished, net, in each month of their recorded
+    history (``finished_months``: ``{"YYYY-MM": change}``), and how many of those finished now
+    the history shows finished: the progress line of the plan's page, kept with its roll-up."""
+
+    plan = models.OneToOneField(
+        "plans.ActionPlan",
+        verbose_name=_("action plan"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    finished_months = models.JSONField(
+        _("change in finished milestones by month of their recorded history"), default=dict
+    )
+    n_finished_recorded = models.PositiveIntegerField(
+        _("finished milestones whose recorded history ends finished"), default=0
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        app_label = "commitments"
+        verbose_name = _("progress history of a plan")
+        verbose_name_plural = _("progress histories of plans")
+
+    def __str__(self) -> str:
+        return f"plan {self.plan_id}"
 
 
 class PublicVersion(models.Model):
@@ -140,6 +172,71 @@ def _milestones_of(commitments):
     return Milestone.objects.filter(commitment__in=commitments.order_by().values("pk"))
 
 
+def finished_history(milestones) -> list[tuple[int, str, int, int]]:
+    """How many of ``milestones`` became finished, net, in each month of their recorded history:
+    (commitment id, "YYYY-MM", change, change among those finished now), one row per commitment
+    and month that changed, from one aggregate query.
+
+    Each milestone's entries are taken in the order their facts happened (the day it happened,
+    else the day it was filed; filing order breaks ties): an entry that makes it finished counts
+    +1, one that ends a finished spell −1.
+    """
+    from commitments.models import MilestoneStatus, MilestoneUpdate
+
+    finished = Case(
+        When(new_status=MilestoneStatus.FINISHED, then=Value(1)),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    history = (
+        MilestoneUpdate.objects.filter(milestone__in=milestones.order_by().values("pk"))
+        .order_by()
+        .annotate(day=Coalesce("happened_on", TruncDate("created_at")))
+        .annotate(
+            commitment_pk=F("milestone__commitment_id"),
+            month_index=ExtractYear("day") * 12 + ExtractMonth("day") - 1,
+            change=finished
+            - Window(
+                Lag(finished, default=Value(0)),
+                partition_by=F("milestone_id"),
+                order_by=[F("day").asc(), F("created_at").asc(), F("pk").asc()],
+            ),
+            still=Case(
+                When(milestone__status=MilestoneStatus.FINISHED, then=Value(1)),
+                default=Value(0),
+                output_field=IntegerField(),
+            ),
+        )
+        .values("commitment_pk", "month_index", "change", "still")
+    )
+    sql, params = history.query.sql_with_params()
+    # The ORM cannot sum over a window function: the sums wrap the query it wrote.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            'SELECT "commitment_pk", "month_index", SUM("change"), SUM("change" * "still") '
+            f'FROM ({sql}) history WHERE "change" <> 0 GROUP BY "commitment_pk", "month_index"',
+            params,
+        )
+        rows = cursor.fetchall()
+    return [
+        (pk, f"{int(index) // 12:04d}-{int(index) % 12 + 1:02d}", int(change), int(still))
+        for pk, index, change, still in rows
+    ]
+
+
+def _history_values(rows) -> dict:
+    """A plan's ``finished_months`` and ``n_finished_recorded`` from ``finished_history`` rows."""
+    months: dict[str, int] = defaultdict(int)
+    recorded = 0
+    for _commitment, month, change, still in rows:
+        months[month] += change
+        recorded += still
+    return {
+        "finished_months": {month: n for month, n in sorted(months.items()) if n},
+        "n_finished_recorded": recorded,
+    }
+
+
 def count_site() -> dict:
     from commitments.models import Commitment
     from plans.models import ActionPlan
@@ -158,6 +255,13 @@ def count_plan(pk: int) -> dict:
 
     commitments = Commitment.objects.filter(action_plans=pk, is_published=True)
     return {"n_commitments": commitments.count(), "months": _histogram(_milestones_of(commitments))}
+
+
+def count_plan_history(pk: int) -> dict:
+    from commitments.models import Commitment
+
+    commitments = Commitment.objects.filter(action_plans=pk, is_published=True)
+    return _history_values(finished_history(_milestones_of(commitments)))
 
 
 def count_member(pk: int) -> dict:
@@ -231,6 +335,10 @@ def recompute(scope: str, object_id: int = 0) -> Rollup | None:
     rollup, _created = Rollup.objects.update_or_create(
         scope=scope, object_id=object_id, defaults=_values(scope, object_id)
     )
+    if scope == PLAN:
+        PlanHistory.objects.update_or_create(
+            plan_id=object_id, defaults=count_plan_history(object_id)
+        )
     return rollup
 
 
@@ -375,6 +483,19 @@ def _milestone_deleted(sender, instance, **kwargs):
     refresh_rollups(commitments=[instance.commitment_id])
 
 
+def _update_saved(sender, instance, raw=False, **kwargs):
+    # An entry can move a finish to another month without changing a status (a correction, a
+    # report of when it happened): the progress history of the milestone's plans is recounted.
+    if raw:
+        return
+    from commitments.models import Commitment
+
+    plan_ids = Commitment.action_plans.through.objects.filter(
+        commitment__milestones=instance.milestone_id
+    ).values_list("actionplan_id", flat=True)
+    refresh_rollups({(PLAN, pk) for pk in plan_ids})
+
+
 def _commitment_before_delete(sender, instance, **kwargs):
     _remember(instance, keys_for_commitments([instance.pk]))
 
@@ -500,6 +621,7 @@ def connect() -> None:
     pre_save.connect(_milestone_before_save, sender="commitments.Milestone")
     post_save.connect(_milestone_saved, sender="commitments.Milestone")
     post_delete.connect(_milestone_deleted, sender="commitments.Milestone")
+    post_save.connect(_update_saved, sender="commitments.MilestoneUpdate")
     pre_delete.connect(_commitment_before_delete, sender="commitments.Commitment")
     post_save.connect(_commitment_changed, sender="commitments.Commitment")
     post_delete.connect(_commitment_changed, sender="commitments.Commitment")
@@ -663,6 +785,51 @@ def recompute_all(*, fix: bool = True) -> list[tuple[str, int, str]]:
             Rollup.objects.bulk_update(changed, ["months", *COUNT_FIELDS], batch_size=1000)
             if stored:
                 Rollup.objects.filter(pk__in=[row.pk for row in stored.values()]).delete()
+            if drift:
+                _bump()
+    return drift
+
+
+def recompute_histories(*, fix: bool = True) -> list[tuple[str, int, str]]:
+    """Recount every plan's progress history from one aggregate query of the whole history;
+    return those that differed ("plan history", id, what) and, if ``fix``, store them.
+
+    Apart from ``recompute_all`` because the migrations that recount the roll-ups run before
+    this table exists.
+    """
+    from commitments.models import Commitment, Milestone
+    from plans.models import ActionPlan
+
+    by_commitment: dict[int, list] = defaultdict(list)
+    for row in finished_history(Milestone.objects.filter(commitment__is_published=True)):
+        by_commitment[row[0]].append(row)
+    plan_commitments: dict[int, set] = defaultdict(set)
+    links = Commitment.action_plans.through.objects.filter(
+        commitment__is_published=True
+    ).values_list("commitment_id", "actionplan_id")
+    for commitment_id, plan_id in links:
+        plan_commitments[plan_id].add(commitment_id)
+    stored = {row.plan_id: row for row in PlanHistory.objects.all()}
+    drift, new, changed = [], [], []
+    for plan_id in ActionPlan.objects.order_by("pk").values_list("pk", flat=True):
+        values = _history_values(
+            row for pk in plan_commitments.get(plan_id, ()) for row in by_commitment.get(pk, ())
+        )
+        row = stored.get(plan_id)
+        if row is None:
+            drift.append(("plan history", plan_id, "missing"))
+            new.append(PlanHistory(plan_id=plan_id, **values))
+            continue
+        differs = [name for name, value in values.items() if getattr(row, name) != value]
+        if differs:
+            drift.append(("plan history", plan_id, ", ".join(differs)))
+            for name, value in values.items():
+                setattr(row, name, value)
+            changed.append(row)
+    if fix:
+        with transaction.atomic():
+            PlanHistory.objects.bulk_create(new, batch_size=1000)
+            PlanHistory.objects.bulk_update(changed, list(HISTORY_FIELDS), batch_size=1000)
             if drift:
                 _bump()
     return drift

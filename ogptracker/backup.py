@@ -38,6 +38,7 @@ EXCLUDED = [
     "auth.permission",
     "sessions",
     "commitments.rollup",
+    "commitments.planhistory",
     "commitments.publicversion",
 ]
 CONTENT_APPS = ("plans", "commitments", "reports")
@@ -177,9 +178,10 @@ def restore_backup(archive_path: Path, *, replace: bool = False) -> dict:
             call_command("flush", interactive=False, verbosity=0)
             ContentType.objects.clear_cache()  # flush gave content types new ids
             call_command("loaddata", str(Path(work) / "data.xml"), verbosity=0)
-            from commitments.rollups import recompute_all
+            from commitments.rollups import recompute_all, recompute_histories
 
             recompute_all()
+            recompute_histories()
         for name, root in _file_roots().items():
             source = Path(work) / "files" / name
             if replace and root.is_dir():

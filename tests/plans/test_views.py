@@ -317,8 +317,8 @@ def test_plan_query_count_is_flat(client, django_assert_num_queries):
     # 5 commitments (page; counted by the roll-up)  6 their OGP values  7 their plans
     # 8 documents  9 meetings  10 meetings' documents  11 approved comments (page)
     # 12 the plan's published Inception Report (reports)
-    # 13 every published commitment of the plan  14 their milestones  15 their status history
-    # (charts, which draw the whole plan, not the page)
+    # 13 the plan's roll-up and progress history  14 its first commitments with their counts
+    # 15 the milestones its Gantt draws (charts, which draw the whole plan, bounded)
     with django_assert_num_queries(15):
         response = client.get(plan.get_absolute_url())
     assert response.status_code == 200

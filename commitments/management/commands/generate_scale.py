@@ -125,6 +125,7 @@ class Command(BaseCommand):
                     )
             self.say("Roll-ups…")
             rollups.recompute_all()
+            rollups.recompute_histories()
         if postgres:
             with connection.cursor() as cursor:
                 # Statistics for the planner and a visibility map for index-only scans
