@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import Http404
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
@@ -34,6 +35,7 @@ from commitments.services import (
     record_milestone_update,
 )
 from ogptracker.admin_guards import BoundedActionsMixin
+from ogptracker.admin_lists import BoundedInlineMixin
 from ogptracker.bilingual_admin import BilingualAdmin, BilingualStackedInline
 from ogptracker.languages import MissingTranslationFilter
 from ogptracker.uploads import MAX_EVIDENCE_FILES, check_evidence_file
@@ -371,9 +373,16 @@ class CommitmentInstitutionInline(admin.TabularInline):
     extra = 0
     autocomplete_fields = ["institution"]
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("institution")
 
-class MilestoneInline(MonthFieldsMixin, BilingualStackedInline):
+
+class MilestoneInline(BoundedInlineMixin, MonthFieldsMixin, BilingualStackedInline):
+    """The commitment's first milestones; a commitment with more is edited from the milestone
+    list too, so its page stays quick."""
+
     model = Milestone
+    limit = 5
     month_fields = ("start", "end")
     form = MilestoneForm
     extra = 0
@@ -389,6 +398,13 @@ class MilestoneInline(MonthFieldsMixin, BilingualStackedInline):
         "evidence",
         "evidence_files",
     ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("responsible_institution")
+
+    def others_url(self, obj) -> str:
+        url = reverse("admin:commitments_milestone_changelist")
+        return f"{url}?commitment__id__exact={obj.pk}"
 
 
 @admin.register(Commitment)
@@ -412,6 +428,7 @@ class CommitmentAdmin(CommitmentImportMixin, MonthFieldsMixin, BilingualAdmin):
     autocomplete_fields = ["action_plans", "primary_policy_area", "primary_sector"]
     inlines = [CommitmentInstitutionInline, MilestoneInline]
     readonly_fields = ["history"]
+    history_limit = 20
     actions = ["change_status"]
     fieldsets = [
         (
@@ -448,7 +465,13 @@ class CommitmentAdmin(CommitmentImportMixin, MonthFieldsMixin, BilingualAdmin):
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).with_progress().prefetch_related("action_plans")
+        return (
+            super()
+            .get_queryset(request)
+            .with_progress()
+            .select_related("primary_policy_area", "primary_sector")
+            .prefetch_related("action_plans")
+        )
 
     @admin.display(description=_("action plans"))
     def plans(self, obj):
@@ -466,15 +489,26 @@ class CommitmentAdmin(CommitmentImportMixin, MonthFieldsMixin, BilingualAdmin):
     def history(self, obj):
         if obj.pk is None:
             return "—"
-        updates = (
+        updates = list(
             MilestoneUpdate.objects.filter(milestone__commitment=obj)
             .select_related("milestone", "author", "author_institution")
-            .prefetch_related("evidence", "files")
+            .prefetch_related("evidence", "files")[: self.history_limit + 1]
         )
         if not updates:
             return _("No entries yet.")
+        more = ""
+        if len(updates) > self.history_limit:
+            updates = updates[: self.history_limit]
+            url = reverse("admin:commitments_milestoneupdate_changelist")
+            more = format_html(
+                '<p><a href="{}?milestone__commitment__id__exact={}">{}</a></p>',
+                url,
+                obj.pk,
+                _("The latest %(count)d entries are shown here: see them all")
+                % {"count": self.history_limit},
+            )
         return format_html(
-            "<ul>{}</ul>",
+            "<ul>{}</ul>{}",
             format_html_join(
                 "",
                 "<li>{} — {}. {} {}: {} → {}. {} {}</li>",
@@ -492,6 +526,7 @@ class CommitmentAdmin(CommitmentImportMixin, MonthFieldsMixin, BilingualAdmin):
                     for update in updates
                 ),
             ),
+            more,
         )
 
     def save_formset(self, request, form, formset, change):
@@ -655,13 +690,21 @@ class MilestoneUpdateAdmin(BoundedActionsMixin, admin.ModelAdmin):
     list_filter = ["kind", "new_status", "created_at"]
     list_select_related = ["milestone", "author", "author_institution"]
     search_fields = ["note", "milestone__title", "milestone__commitment__ogp_id"]
-    date_hierarchy = "created_at"
+    # Half a million entries: no second count, and no list of years from a scan of them all
+    # (the “created” filter narrows by date).
+    show_full_result_count = False
 
     def get_queryset(self, request):
         return (
             super()
             .get_queryset(request)
             .prefetch_related(Prefetch("evidence", queryset=EvidenceLink.objects.all()), "files")
+        )
+
+    def lookup_allowed(self, lookup, value, request):
+        # The commitment page links to its full history.
+        return lookup == "milestone__commitment__id__exact" or super().lookup_allowed(
+            lookup, value, request
         )
 
     def has_view_permission(self, request, obj=None):

@@ -22,6 +22,7 @@ from django.http import HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from ogptracker.admin_lists import LabelledChangeFormMixin
 from ogptracker.languages import translatable_fields
 
 VERSION_FIELD = "_version"
@@ -53,17 +54,19 @@ def version_of(model_admin, request, obj: models.Model, *, lock: bool = False) -
     if lock:
         row = row.select_for_update()
     parts: list = [_rows(row)]
-    for field in model._meta.many_to_many:
-        through = field.remote_field.through
-        source = field.m2m_field_name()
-        target = field.m2m_reverse_field_name()
-        parts.append(
-            sorted(
-                through._base_manager.filter(**{source: obj.pk}).values_list(
-                    f"{target}_id", flat=True
-                )
-            )
-        )
+    # Every many-to-many link in one query: (which field, linked key) rows.
+    links = [
+        field.remote_field.through._base_manager.filter(**{field.m2m_field_name(): obj.pk})
+        .annotate(_which=models.Value(position, output_field=models.IntegerField()))
+        .values_list("_which", f"{field.m2m_reverse_field_name()}_id")
+        .order_by()
+        for position, field in enumerate(model._meta.many_to_many)
+    ]
+    linked: dict[int, list] = {position: [] for position in range(len(links))}
+    if links:
+        for position, key in links[0].union(*links[1:], all=True):
+            linked[position].append(key)
+    parts.extend(sorted(keys) for keys in linked.values())
     for inline in model_admin.get_inline_instances(request, obj):
         try:
             fk = _get_foreign_key(model, inline.model, fk_name=inline.fk_name)
@@ -165,5 +168,5 @@ def _versioned(form_class: type[forms.ModelForm], model_admin, request) -> type[
     )
 
 
-class GuardedAdminMixin(BoundedActionsMixin, VersionedAdminMixin):
+class GuardedAdminMixin(LabelledChangeFormMixin, BoundedActionsMixin, VersionedAdminMixin):
     """Both guards: the optimistic check on change forms and bounded bulk actions."""

@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
-from django.db.models import Count
+from django.db.models import OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from ogptracker.admin_guards import GuardedAdminMixin
@@ -19,6 +19,7 @@ from plans.models import (
     OGPValue,
     PolicyArea,
     Sector,
+    SubqueryCount,
 )
 from plans.roles import IMPLEMENTER
 
@@ -72,6 +73,11 @@ class ContactInline(admin.TabularInline):
     autocomplete_fields = ["institution"]
 
 
+def links_count(through, field: str) -> SubqueryCount:
+    """How many commitments an object is linked to, counted for the rows of the page only."""
+    return SubqueryCount(through.objects.filter(**{field: OuterRef("pk")}).values("pk"))
+
+
 @admin.register(Member)
 class MemberAdmin(BilingualAdmin):
     list_display = ["name", "display_name", "kind", "country", "member_since"]
@@ -91,7 +97,11 @@ class InstitutionAdmin(GuardedAdminMixin, admin.ModelAdmin):
     filter_horizontal = ["staff"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(_n_commitments=Count("commitments"))
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(_n_commitments=links_count(Institution.commitments.through, "institution"))
+        )
 
     @admin.display(description=_("commitments"), ordering="_n_commitments")
     def n_commitments(self, obj):
@@ -188,7 +198,11 @@ class ActionPlanAdmin(MonthFieldsMixin, BilingualAdmin):
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(_n_commitments=Count("commitments"))
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(_n_commitments=links_count(ActionPlan.commitments.through, "actionplan"))
+        )
 
     @admin.display(description=_("commitments"), ordering="_n_commitments")
     def n_commitments(self, obj):

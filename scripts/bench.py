@@ -8,9 +8,12 @@ measures, with concurrent clients (threads and keep-alive ``http.client`` connec
 - the queries one uncached request makes (counted in-process with Django's test client),
 - HTML size,
 
-each throughput as a ratio to a trivial Django view (``/health/``, the load balancers' health check) served by the same
-gunicorn in the same run, and checks the targets of issue #12. Environment: BENCH_SECONDS (per
-page, default 5), BENCH_CLIENTS (default 8), BENCH_WORKERS (gunicorn workers, default 4).
+each throughput as a ratio to a trivial Django view (``/health/``, the load balancers' health
+check) served by the same gunicorn in the same run; then the admin's changelists and change pages
+as a secretariat member (p50/p95 and queries), and the full downloads (time to the first byte,
+to the end, size, the end-of-data row, the worker's peak memory); and checks the targets of issue
+#12. Environment: BENCH_SECONDS (per page, default 5), BENCH_CLIENTS (default 8), BENCH_WORKERS
+(gunicorn workers, default 4), BENCH_DOWNLOADS=0 to leave the downloads out.
 """
 
 from __future__ import annotations
@@ -51,14 +54,14 @@ def environment(**extra) -> dict:
     return env
 
 
-def start_server(port: int, **extra) -> subprocess.Popen:
+def start_server(port: int, workers: int = WORKERS, **extra) -> subprocess.Popen:
     command = [
         sys.executable,
         "-m",
         "gunicorn",
         "ogptracker.wsgi",
         f"--bind={HOST}:{port}",
-        f"--workers={WORKERS}",
+        f"--workers={workers}",
         "--timeout=120",
         "--keep-alive=5",
         "--log-level=warning",
@@ -77,8 +80,11 @@ def start_server(port: int, **extra) -> subprocess.Popen:
     raise SystemExit("gunicorn did not start")
 
 
-def hammer(port: int, path: str, seconds: float, clients: int) -> tuple[float, list[float], int]:
+def hammer(
+    port: int, path: str, seconds: float, clients: int, headers: dict | None = None
+) -> tuple[float, list[float], int]:
     """requests/s, latencies (s) and errors for ``clients`` keep-alive clients for ``seconds``."""
+    headers = {"Accept-Language": "en", **(headers or {})}
     latencies: list[float] = []
     errors = [0]
     lock = threading.Lock()
@@ -90,7 +96,7 @@ def hammer(port: int, path: str, seconds: float, clients: int) -> tuple[float, l
         while time.monotonic() < stop:
             started = time.perf_counter()
             try:
-                connection.request("GET", path, headers={"Accept-Language": "en"})
+                connection.request("GET", path, headers=headers)
                 response = connection.getresponse()
                 response.read()
                 if response.status != 200:
@@ -172,7 +178,58 @@ def pages() -> list[tuple[str, str]]:
     ]
 
 
-def queries_and_size(path: str) -> tuple[int, int]:
+def admin_pages() -> list[tuple[str, str]]:
+    """The secretariat's busiest admin pages, on the current database's largest objects."""
+    from django.db.models import Count
+
+    from commitments.models import Commitment, Milestone
+
+    commitment = (
+        Commitment.objects.annotate(n=Count("milestones")).order_by("-n", "pk").only("pk").first()
+    )
+    milestone = Milestone.objects.order_by("-pk").only("pk").first()
+    return [
+        ("commitments", "/admin/commitments/commitment/"),
+        ("commitments ?q", "/admin/commitments/commitment/?q=participacion"),
+        ("commitments page 100", "/admin/commitments/commitment/?p=100"),
+        ("commitment change", f"/admin/commitments/commitment/{commitment.pk}/change/"),
+        ("milestones", "/admin/commitments/milestone/"),
+        ("milestones ?status", "/admin/commitments/milestone/?status__exact=stuck"),
+        ("milestone change", f"/admin/commitments/milestone/{milestone.pk}/change/"),
+        ("milestone updates", "/admin/commitments/milestoneupdate/"),
+        ("action plans", "/admin/plans/actionplan/"),
+        ("institutions", "/admin/plans/institution/"),
+        ("members", "/admin/plans/member/"),
+        ("documents", "/admin/plans/document/"),
+        ("comments", "/admin/commitments/comment/"),
+    ]
+
+
+def secretariat_session() -> str:
+    """A signed-in session of a secretariat member kept for the benchmark (made if missing)."""
+    from django.contrib.auth import (
+        BACKEND_SESSION_KEY,
+        HASH_SESSION_KEY,
+        SESSION_KEY,
+        get_user_model,
+    )
+    from django.contrib.auth.models import Group
+    from django.contrib.sessions.backends.db import SessionStore
+
+    user, _ = get_user_model().objects.get_or_create(
+        username="bench-secretariat",
+        defaults={"is_staff": True, "first_name": "Bench", "last_name": "Secretariat"},
+    )
+    user.groups.add(Group.objects.get(name="Secretariat"))
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    return session.session_key
+
+
+def queries_and_size(path: str, session_key: str | None = None) -> tuple[int, int]:
     from django.conf import settings
     from django.db import connection
     from django.test import Client
@@ -180,15 +237,75 @@ def queries_and_size(path: str) -> tuple[int, int]:
 
     settings.PAGE_CACHE = False
     client = Client()
+    if session_key:
+        client.cookies[settings.SESSION_COOKIE_NAME] = session_key
     client.get(path, HTTP_HOST="127.0.0.1")  # warm per-process caches, as a running server has
     with CaptureQueriesContext(connection) as captured:
         response = client.get(path, HTTP_HOST="127.0.0.1")
     return len(captured), len(response.content)
 
 
+def worker_peak_kb(master: subprocess.Popen) -> int:
+    """The largest peak resident memory (VmHWM) of the gunicorn master's workers, in KB."""
+    peak = 0
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            fields = dict(
+                line.split(":", 1) for line in status.read_text().splitlines() if ":" in line
+            )
+        except OSError:
+            continue
+        if fields.get("PPid", "").strip() == str(master.pid) and "VmHWM" in fields:
+            peak = max(peak, int(fields["VmHWM"].split()[0]))
+    return peak
+
+
+def download(port: int, path: str) -> tuple[float, float, int, bool, int]:
+    """Seconds to the first byte and to the end, bytes, whether it ends with the end row, status."""
+    connection = http.client.HTTPConnection(HOST, port, timeout=600)
+    started = time.perf_counter()
+    connection.request("GET", path)
+    response = connection.getresponse()
+    first = response.read(1)
+    first_byte = time.perf_counter() - started
+    size, tail = len(first), first
+    while chunk := response.read(1 << 16):
+        size += len(chunk)
+        tail = (tail + chunk)[-200:]
+    total = time.perf_counter() - started
+    complete = b"# end of data: " in tail.rsplit(b"\n", 2)[-2] if b"\n" in tail else False
+    return first_byte, total, size, complete, response.status
+
+
+DOWNLOADS = [
+    ("commitments.csv", "/data/commitments.csv"),
+    ("milestones.csv", "/data/milestones.csv"),
+]
+
+
+def bench_downloads() -> list[tuple]:
+    """Each full download on its own one-worker server, to read that worker's peak memory."""
+    rows = []
+    for name, path in DOWNLOADS:
+        port = free_port()
+        server = start_server(port, workers=1)
+        try:
+            idle_kb = worker_peak_kb(server)
+            first_byte, total, size, complete, status = download(port, path)
+            peak_kb = worker_peak_kb(server)
+            rows.append((name, first_byte, total, size, complete, status, idle_kb, peak_kb))
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+    return rows
+
+
 def main() -> int:
     targets = pages()
     measured = {name: queries_and_size(path) for name, path in targets}
+    session_key = secretariat_session()
+    admin_targets = admin_pages()
+    admin_measured = {name: queries_and_size(path, session_key) for name, path in admin_targets}
     cached_port, fresh_port = free_port(), free_port()
     cached = start_server(cached_port)
     fresh = start_server(fresh_port, PAGE_CACHE="0")
@@ -201,6 +318,11 @@ def main() -> int:
             # Uncached latency: one client at a time, so the figure is a request's own cost.
             _rps, fresh_lat, fresh_errors = hammer(fresh_port, path, SECONDS, 1)
             rows.append((name, path, rps, lat, errors + fresh_errors, fresh_lat))
+        admin_rows = []
+        cookie = {"Cookie": f"sessionid={session_key}"}
+        for name, path in admin_targets:
+            _rps, lat, errors = hammer(fresh_port, path, SECONDS, 1, headers=cookie)
+            admin_rows.append((name, lat, errors))
     finally:
         for process in (cached, fresh):
             process.terminate()
@@ -237,6 +359,40 @@ def main() -> int:
             f"{percentile(lat, 0.99) * 1000:.1f} | {p50_fresh:.1f} / {p95_fresh:.1f} | {queries} "
             f"| {size / 1024:.0f} | {'met' if not missed else 'missed: ' + ', '.join(missed)} |"
         )
+    print("\nThe admin, signed in as a secretariat member, one request at a time:\n")
+    print("| page | p50 / p95 ms | queries | HTML KB | targets |")
+    print("|---|---|---|---|---|")
+    for name, lat, errors in admin_rows:
+        queries, size = admin_measured[name]
+        p50, p95 = percentile(lat, 0.5) * 1000, percentile(lat, 0.95) * 1000
+        checks = {"≤ 300 ms": p50 <= 300, "queries ≤ 20": queries <= 20, "no errors": not errors}
+        missed = [label for label, ok in checks.items() if not ok]
+        all_met = all_met and not missed
+        print(
+            f"| {name} | {p50:.0f} / {p95:.0f} | {queries} | {size / 1024:.0f} "
+            f"| {'met' if not missed else 'missed: ' + ', '.join(missed)} |"
+        )
+    if os.environ.get("BENCH_DOWNLOADS", "1") != "0":
+        print("\nFull downloads, each from a one-worker server (gunicorn --timeout=120):\n")
+        print(
+            "| file | first byte s | complete s | MB | ends with its end row | worker peak MB "
+            "| targets |"
+        )
+        print("|---|---|---|---|---|---|---|")
+        for name, first_byte, total, size, complete, status, idle_kb, peak_kb in bench_downloads():
+            checks = {
+                "first byte < 1 s": first_byte < 1,
+                "complete < 120 s": total < 120,
+                "ends with its end row": complete and status == 200,
+                "peak < 150 MB": peak_kb < 150 * 1024,
+            }
+            missed = [label for label, ok in checks.items() if not ok]
+            all_met = all_met and not missed
+            print(
+                f"| {name} | {first_byte:.2f} | {total:.1f} | {size / 1e6:.0f} "
+                f"| {'yes' if complete else 'no'} | {peak_kb / 1024:.0f} (idle {idle_kb / 1024:.0f}) "
+                f"| {'met' if not missed else 'missed: ' + ', '.join(missed)} |"
+            )
     print("\nEvery target met." if all_met else "\nSome targets missed (see the last column).")
     return 0
 

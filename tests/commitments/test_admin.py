@@ -402,3 +402,119 @@ def test_a_secretariat_user_who_leaves_the_group_loses_access(client):
     user.groups.clear()
     client.force_login(user)
     assert client.get("/admin/commitments/commitment/").status_code == 403
+
+
+# The commitment's change page stays small whatever the commitment holds
+
+
+def test_the_commitment_page_edits_its_first_milestones_and_links_to_the_rest(client, secretariat):
+    commitment = make_commitment(milestones=8, ogp_id="MXMEX0010")
+    client.force_login(secretariat)
+    url = f"/admin/commitments/commitment/{commitment.pk}/change/"
+    page = client.get(url).content.decode()
+    assert 'name="milestones-INITIAL_FORMS" value="5"' in page
+    assert "The first 5 of 8 milestones are edited here." in page
+    assert f"/admin/commitments/milestone/?commitment__id__exact={commitment.pk}" in page
+    listed = client.get(f"{MILESTONES}?commitment__id__exact={commitment.pk}")
+    assert listed.status_code == 200 and "8 milestones" in listed.content.decode()
+    # Saving the page changes the milestones it shows and leaves the others as they were.
+    shown = list(commitment.milestones.order_by("number")[:5])
+    response = client.post(
+        url,
+        commitment_form_data(
+            commitment,
+            shown,
+            **{"milestones-4-status": "stuck", "milestones-4-note": "Waiting for the study"},
+        ),
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert dict(commitment.milestones.values_list("number", "status")) == {
+        **dict.fromkeys(range(1, 9), "not_reported"),
+        5: "stuck",
+    }
+
+
+def test_a_commitment_with_few_milestones_shows_them_all_without_a_note(client, secretariat):
+    commitment = make_commitment(milestones=3)
+    client.force_login(secretariat)
+    page = client.get(f"/admin/commitments/commitment/{commitment.pk}/change/").content.decode()
+    assert 'name="milestones-INITIAL_FORMS" value="3"' in page
+    assert "are edited here" not in page
+
+
+def test_the_commitment_page_shows_the_latest_history_and_links_to_all_of_it(client, secretariat):
+    from commitments.services import change_milestone_status
+
+    commitment = make_commitment(milestones=1)
+    milestone = commitment.milestones.get()
+    for i, status in enumerate(["in_progress", "stuck"] * 11):
+        change_milestone_status(
+            milestone=milestone, new_status=status, by=secretariat, note=f"n{i}"
+        )
+    client.force_login(secretariat)
+    page = client.get(f"/admin/commitments/commitment/{commitment.pk}/change/").content.decode()
+    assert "n21 <" in page and "n2 <" in page and "n1 <" not in page  # the latest 20 of 22
+    link = f"/admin/commitments/milestoneupdate/?milestone__commitment__id__exact={commitment.pk}"
+    assert link in page
+    history = client.get(link).content.decode()
+    assert history.count("/change/") >= 22 or "22 milestone updates" in history
+
+
+def change_page_queries(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_the_commitment_change_page_queries_do_not_grow(client, secretariat):
+    from commitments.models import CommitmentInstitution
+    from commitments.services import change_milestone_status
+
+    def commitment_with(count):
+        commitment = make_commitment(milestones=count, lead=make_institution())
+        for _ in range(count):
+            CommitmentInstitution.objects.create(
+                commitment=commitment, institution=make_institution(), role="supporting"
+            )
+        for milestone in commitment.milestones.all():
+            milestone.responsible_institution = make_institution()
+            milestone.save()
+            change_milestone_status(
+                milestone=milestone, new_status="in_progress", by=secretariat, note="Reported"
+            )
+        return commitment
+
+    small, large = commitment_with(3), commitment_with(30)
+    client.force_login(secretariat)
+    url = "/admin/commitments/commitment/{}/change/"
+    change_page_queries(client, url.format(small.pk))  # the first request fills caches
+    # The larger one adds a single count: how many milestones are not shown.
+    assert change_page_queries(client, url.format(large.pk)) <= (
+        change_page_queries(client, url.format(small.pk)) + 1
+    )
+    assert change_page_queries(client, url.format(large.pk)) <= 20
+    # Each searchable field still shows its current choice by name.
+    page = client.get(url.format(large.pk)).content.decode()
+    first = large.milestones.order_by("number").select_related("responsible_institution")[0]
+    chosen = first.responsible_institution
+    assert f'<option value="{chosen.pk}" selected>{chosen}</option>' in page
+    role = large.institution_roles.select_related("institution").first()
+    assert f'<option value="{role.institution.pk}" selected>{role.institution}</option>' in page
+
+
+def test_the_comment_changelist_queries_do_not_grow(client, secretariat):
+    from commitments.models import Comment
+
+    def add_comments(count):
+        for _ in range(count):
+            Comment.objects.create(
+                target=make_commitment(), name="Ana", email="ana@example.org", text="¿Cuándo?"
+            )
+
+    client.force_login(secretariat)
+    add_comments(3)
+    changelist_queries(client, "/admin/commitments/comment/")  # the first request fills caches
+    with_three = changelist_queries(client, "/admin/commitments/comment/")
+    add_comments(27)
+    assert changelist_queries(client, "/admin/commitments/comment/") == with_three
