@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db import connection, transaction
 from django.db.models import Expression, F, OuterRef, Prefetch, QuerySet, Subquery
 from django.http import FileResponse, JsonResponse, StreamingHttpResponse
 from django.utils.functional import lazy
@@ -35,7 +36,7 @@ from ogptracker.languages import other_language
 from plans.models import ActionPlan, Member
 
 # Rows fetched from the database at a time: memory stays flat however many rows there are.
-CHUNK_SIZE = 500
+CHUNK_SIZE = 200
 
 # A multi-valued cell joins its values with this separator (names never contain it).
 SEPARATOR = "; "
@@ -452,11 +453,26 @@ def export_filter(params) -> dict[str, str]:
     return chosen
 
 
+# What a row reads of a plan and its member: not their long questionnaire texts.
+PLAN_COLUMNS = (
+    "slug",
+    "title",
+    "original_language",
+    "start_year",
+    "end_year",
+    "member__name",
+    "member__original_language",
+)
+# Search columns are large and no export reads them.
+SEARCH_COLUMNS = ("search_vector", "search_text")
+
+
 def public_plans_prefetch() -> Prefetch:
     return Prefetch(
         "action_plans",
         queryset=ActionPlan.objects.published()
         .select_related("member")
+        .only(*PLAN_COLUMNS)
         .order_by("start_year", "slug"),
         to_attr="public_plans",
     )
@@ -502,6 +518,7 @@ def commitments_for_export(
         .annotate(last_update=last_update_of("milestone__commitment"), **assessed)
         .select_related("primary_policy_area", "primary_sector")
         .prefetch_related(*prefetches)
+        .defer(*SEARCH_COLUMNS)
         .order_by("pk")
     )
 
@@ -511,10 +528,13 @@ def milestones_for_export(chosen: dict[str, str] | None = None) -> QuerySet:
     return (
         Milestone.objects.filter(commitment__in=commitments)
         .select_related("commitment", "responsible_institution")
+        .defer(*(f"commitment__{name}" for name in SEARCH_COLUMNS))
         .prefetch_related(
             Prefetch(
                 "commitment__action_plans",
-                queryset=ActionPlan.objects.published().order_by("start_year", "slug"),
+                queryset=ActionPlan.objects.published()
+                .only("slug", "start_year")
+                .order_by("start_year", "slug"),
                 to_attr="public_plans",
             )
         )
@@ -574,7 +594,7 @@ def commitment_records(
     queryset = commitments_for_export(
         chosen, with_milestones=with_milestones, commitments=commitments
     )
-    for commitment in queryset.iterator(chunk_size=CHUNK_SIZE):
+    for commitment in streamed(queryset):
         record = commitment_record(commitment, commitment.public_plans, numbers)
         if with_milestones:
             record["Milestones"] = [
@@ -585,9 +605,27 @@ def commitment_records(
 
 
 def milestone_records(chosen: dict[str, str]) -> Iterator[dict]:
-    for milestone in milestones_for_export(chosen).iterator(chunk_size=CHUNK_SIZE):
+    for milestone in streamed(milestones_for_export(chosen)):
         commitment = milestone.commitment
         yield milestone_record(milestone, commitment, commitment.public_plans)
+
+
+def streamed(queryset: QuerySet) -> Iterator:
+    """The rows of ``queryset`` a chunk at a time.
+
+    On PostgreSQL inside a transaction: its cursor then streams rows as they are read, where a
+    cursor outside a transaction (WITH HOLD) would first compute and store every row; and
+    without the JIT compiler, which would spend about a second on the first rows of a query over
+    every row (its estimated cost is high, its real cost per row small). An abandoned download
+    rolls the transaction back. SQLite reads rows lazily without one (and a transaction there
+    would hold the write lock for the whole download)."""
+    if connection.vendor != "postgresql":
+        yield from queryset.iterator(chunk_size=CHUNK_SIZE)
+        return
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL jit = off")
+        yield from queryset.iterator(chunk_size=CHUNK_SIZE)
 
 
 def stream_json(records: Iterable[dict]) -> Iterator[str]:

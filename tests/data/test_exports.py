@@ -1,6 +1,7 @@
 import json
 
 import pytest
+from django.db import connection
 from django.http import StreamingHttpResponse
 
 from commitments.exports import COMMITMENT_HEADER, MILESTONE_HEADER
@@ -165,20 +166,23 @@ def test_export_queries_do_not_grow_with_rows(client, django_assert_num_queries,
         factories.make_commitment(plan, milestones=2, lead=lead).ogp_values.add(
             factories.ogp_value()
         )
+    # On PostgreSQL rows are read inside a transaction (in a test, a savepoint and its
+    # release), with the JIT compiler switched off for it.
+    stream = 3 if connection.vendor == "postgresql" else 0
     # 1. published plans, for each plan's number in its member's list
     # 2. the commitments with their counts, policy area and sector
     # 3. prefetch their published plans with members
     # 4. prefetch their institutions
     # 5. prefetch their OGP values
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(5 + stream):
         content(client.get("/data/commitments.csv"))
     # 1. plan numbers  2. commitments  3. plans  4. institutions  5. OGP values
     # 6. prefetch milestones with their responsible institution and last update
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(6 + stream):
         content(client.get("/data/commitments.json"))
     # 1. milestones with their commitment and responsible institution
     # 2. prefetch the commitments' published plans
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(2 + stream):
         content(client.get("/data/milestones.csv"))
 
 
@@ -239,7 +243,8 @@ def test_rows_are_fetched_chunk_by_chunk_as_the_response_is_read(client, monkeyp
     assert rest[-1].startswith(b"# end of data: 6 rows,")
     # Each further chunk of two rows runs its own prefetch queries (plans, institutions,
     # values): the rows were not all loaded when the first one was sent.
-    assert len(queries) - after_first_chunk == 2 * 3
+    later = [q for q in queries.captured_queries[after_first_chunk:] if "SAVEPOINT" not in q["sql"]]
+    assert len(later) == 2 * 3
 
 
 def test_each_published_plan_page_links_its_downloads(client):
