@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from django.apps import apps
-from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, F, Prefetch, Q, Value, Window
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -26,6 +26,8 @@ RESOURCES_PAGE_SIZE = 30
 LIST_PAGE_SIZE = 30
 COMMITMENTS_PAGE_SIZE = 25
 PLANS_PAGE_SIZE = 30
+LOCAL_MEMBERS_PAGE_SIZE = 12
+LOCAL_PLANS_SHOWN = 4
 
 
 class KnownCountPaginator(Paginator):
@@ -37,23 +39,49 @@ class KnownCountPaginator(Paginator):
             self.__dict__["count"] = count
 
 
+def page_with_count(queryset, per_page: int, number) -> Page:
+    """Page ``number`` of ``queryset``, its rows carrying the total (a window function): the
+    page and its count in one query. A page out of range gets the last one, as ``get_page``."""
+    try:
+        wanted = max(1, int(number))
+    except (TypeError, ValueError):
+        wanted = 1
+    if wanted <= MAX_WINDOW_PAGE:
+        start = (wanted - 1) * per_page
+        rows = list(
+            queryset.annotate(_total=Window(Count("pk")))[start : start + per_page]  # noqa: E203
+        )
+        if rows or wanted == 1:
+            paginator = KnownCountPaginator(queryset, per_page, count=rows[0]._total if rows else 0)
+            return Page(rows, wanted, paginator)
+    return Paginator(queryset, per_page).get_page(number)
+
+
+# Beyond this page number, ``page_with_count`` counts first (no offset that large is sent).
+MAX_WINDOW_PAGE = 100_000
+
+
 def _public_count(request, value: int) -> int | None:
     """A roll-up counts what the public sees; staff, who also see drafts, get a real count."""
     return None if getattr(request.user, "is_staff", False) else value
 
 
-def _commitment_page(request, commitments, number, count: int | None):
+def _commitment_page(request, commitments, number, count: int | None, *, few: bool = False):
     """A page of the commitments whose keys ``commitments`` selects, in number order.
 
     Selected by key (no join to repeat rows, so no DISTINCT): the database sorts the matching
-    rows and loads progress and related rows for the page alone.
+    rows and loads progress and related rows for the page alone. ``few``: the keys are a small
+    share of all commitments (one plan's), numbered like every other plan's: sorting on
+    ``number + 0``, which no index serves, makes PostgreSQL start from those keys rather than walk
+    every commitment in number order looking for them (30 ms against 190 at 50,000).
     """
+    order = (F("number") + Value(0)).asc(nulls_last=True) if few else F("number").asc()
     return KnownCountPaginator(
         _commitments()
         .visible_to(request.user)
         .filter(pk__in=commitments)
         .for_listing()
-        .order_by("number", "pk"),
+        .order_by(order, "pk"),
         COMMITMENTS_PAGE_SIZE,
         count=_public_count(request, count),
     ).get_page(number)
@@ -113,30 +141,39 @@ def member_detail(request, slug: str):
         summary = Shown(
             Truncator(intro.text).words(80), intro.language, intro.is_translation, intro.is_fallback
         )
-    in_plans = _commitments().model.action_plans.through.objects.filter(
-        actionplan__in=member_plans.order_by().values("pk")
-    )
+    # The member's plans by key: from the page of plans when it holds them all (most members),
+    # else in one query. A sub-query (“led by the member or joined as a consortium member”)
+    # would leave PostgreSQL guessing thousands of plans and scanning every commitment.
+    if plans.paginator.num_pages <= 1:
+        plan_keys = [plan.pk for plan in plans]
+    else:
+        plan_keys = list(member_plans.order_by().values_list("pk", flat=True))
+    in_plans = _commitments().model.action_plans.through.objects.filter(actionplan__in=plan_keys)
     commitments = _commitment_page(
         request,
         in_plans.values("commitment_id"),
         request.GET.get("commitments"),
         member.n_commitments,
     )
-    local_members = []
+    local_members = None
     if member.kind == Member.Kind.NATIONAL:
-        # A national member's page also lists its local members, each with its plans.
-        local_members = (
+        # A national member's page also lists its local members, a page at a time, each with
+        # its latest plans (the rest are on its own page).
+        local_members = page_with_count(
             member.local_members.with_progress()
-            .order_by("name")
+            .order_by("name", "pk")
             .prefetch_related(
                 Prefetch(
                     "action_plans",
                     queryset=ActionPlan.objects.visible_to(request.user)
                     .only(*PLAN_CARD_COLUMNS)
                     .with_progress()
-                    .order_by("-start_year", "title"),
+                    .order_by("-start_year", "title", "pk")[:LOCAL_PLANS_SHOWN],
+                    to_attr="latest_plans",
                 )
-            )
+            ),
+            LOCAL_MEMBERS_PAGE_SIZE,
+            request.GET.get("locals"),
         )
     resources = Document.objects.visible_to(request.user).filter(member=member)
     resources = resources.only(*_DOCUMENT_COLUMNS)
@@ -185,6 +222,7 @@ def member_detail(request, slug: str):
             "query": query.urlencode(),
             "plans_query": _query_without(request, "plans"),
             "commitments_query": _query_without(request, "commitments"),
+            "locals_query": _query_without(request, "locals"),
         },
     )
 
@@ -265,6 +303,7 @@ def plan_detail(request, slug: str):
         plan.commitments.order_by().values("pk"),
         request.GET.get("commitments"),
         plan.n_commitments,
+        few=True,
     )
     vision = [
         (plan._meta.get_field(name).verbose_name, plan.shown(name))

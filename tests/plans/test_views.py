@@ -5,6 +5,8 @@ import re
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from commitments.models import CommitmentInstitution
 from plans.models import (
@@ -551,3 +553,60 @@ def test_ogps_figure_costs_no_query_on_the_plan_list_and_home(
     with django_assert_num_queries(5):
         response = client.get("/en/")
     assert plans_section(response.content.decode()).count(NOTE["en"]) == 3
+
+
+def test_a_national_member_lists_its_local_members_a_page_at_a_time(client):
+    mexico = make_member(name="Mexico", slug="mexico", kind="national")
+    for i in range(14):
+        local = make_member(name=f"Estado {i:02d}", slug=f"estado-{i:02d}", country=mexico)
+        if i == 0:
+            for year in range(2015, 2021):
+                make_plan(local, title=f"Plan {year}", start_year=year, end_year=year + 1)
+    first = client.get("/en/members/mexico/").content.decode()
+    local = first.split('id="local-members"', 1)[1].split("</section>", 1)[0]
+    assert local.count('class="card"') == 12
+    assert "Estado 00" in local and "Estado 11" in local and "Estado 12" not in local
+    # The latest four plans of each, and a link to all of them.
+    assert "Plan 2020" in local and "Plan 2017" in local and "Plan 2016" not in local
+    assert "All its 6 action plans" in local
+    assert "Page 1 of 2" in local and "locals=2#local-members" in local
+    second = client.get("/en/members/mexico/?locals=2").content.decode()
+    local = second.split('id="local-members"', 1)[1].split("</section>", 1)[0]
+    assert "Estado 12" in local and "Estado 13" in local and "Estado 00" not in local
+    for wrong in ("x", "0", "-3", "99", "99999999999999999999999"):
+        assert client.get(f"/en/members/mexico/?locals={wrong}").status_code == 200
+
+
+def test_a_national_members_page_queries_do_not_grow_with_its_local_members(client):
+    mexico = make_member(name="Mexico", slug="mexico", kind="national")
+
+    def add_locals(count):
+        for _ in range(count):
+            local = make_member(country=mexico)
+            make_commitment(make_plan(local), milestones=1)
+            make_plan(local)
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/en/members/mexico/").status_code == 200
+        return len(captured)
+
+    add_locals(3)
+    queries()  # the first request fills caches
+    with_three = queries()
+    add_locals(27)
+    assert queries() == with_three <= 12
+
+
+def test_a_member_with_more_plans_than_a_page_lists_the_commitments_of_all_of_them(client):
+    member = make_member(name="Big", slug="big")
+    plans = [make_plan(member, start_year=1990 + i, end_year=1991 + i) for i in range(31)]
+    partner = make_member()
+    joined = make_plan(partner, start_year=1980, end_year=1981)
+    joined.consortium_members.add(member)
+    make_commitment(plans[0], title="In the oldest plan of its own")
+    make_commitment(joined, title="In a consortium plan")
+    html = client.get("/en/members/big/").content.decode()
+    commitments = html.split('id="commitments"', 1)[1].split("</section>", 1)[0]
+    assert "In the oldest plan of its own" in commitments
+    assert "In a consortium plan" in commitments
