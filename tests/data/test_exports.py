@@ -215,11 +215,34 @@ def test_data_page_in_spanish(client):
 
 
 def test_data_page_query_count_is_flat(client, django_assert_num_queries):
-    for _ in range(3):
-        factories.make_plan()
-    # 1. the published plans with their members
-    with django_assert_num_queries(1):
-        assert client.get("/en/data/").status_code == 200
+    for count in (3, 30):
+        for _ in range(count):
+            factories.make_plan()
+        # 1. a page of the published plans with their members, and how many there are
+        with django_assert_num_queries(1):
+            assert client.get("/en/data/").status_code == 200
+
+
+def test_the_data_page_lists_plans_a_page_at_a_time_and_finds_one(client):
+    mexico = factories.make_member(name_en="Mexico State", name_es="Estado de México")
+    factories.make_plan(
+        mexico, title_en="Open Parliament", title_es="Parlamento Abierto", slug="pa"
+    )
+    for i in range(31):
+        factories.make_plan(factories.make_member(name=f"Town {i:02d}"), slug=f"town-{i:02d}")
+    first = client.get("/en/data/").content.decode()
+    assert "32 published action plans" in first and "Page 1 of 2" in first
+    assert first.count("/data/commitments.csv?plan=") == 30
+    second = client.get("/en/data/?page=2").content.decode()
+    assert second.count("/data/commitments.csv?plan=") == 2
+    for text in ("Parlamento", "open parliament", "Estado de México", "mexico state"):
+        found = client.get("/en/data/", {"q": text}).content.decode()
+        assert "1 published action plan" in found, text
+        assert 'href="/data/commitments.csv?plan=pa"' in found
+    nothing = client.get("/es/data/", {"q": "zzz"}).content.decode()
+    assert "zzz" in nothing and "/data/commitments.csv?plan=" not in nothing
+    for wrong in ("x", "-1", "999", "999999"):
+        assert client.get("/en/data/", {"page": wrong}).status_code == 200
 
 
 def test_rows_are_fetched_chunk_by_chunk_as_the_response_is_read(client, monkeypatch):
