@@ -36,6 +36,7 @@ from plans.models import ActionPlan, Document, Member
 
 PAGE_SIZE = 25
 HISTORY_PAGE_SIZE = 30
+MILESTONES_PAGE_SIZE = 30
 
 SORTS = {
     "relevance": (gettext_lazy("Relevance"), ("-rank", "number", "pk")),
@@ -249,12 +250,6 @@ def commitment_detail(request, key: str):
                 queryset=CommitmentInstitution.objects.select_related("institution"),
             ),
             "ogp_values",
-            Prefetch(
-                "milestones",
-                queryset=Milestone.objects.select_related("responsible_institution").order_by(
-                    "number"
-                ),
-            ),
         )
         .annotate(
             n_history=SubqueryCount(history_of.order_by().values("pk")),
@@ -285,8 +280,15 @@ def commitment_detail(request, key: str):
             .order_by("-created_at", "-pk")
             .first()
         )
+    # Its milestones a page at a time (a few commitments have dozens), counted with it.
+    milestone_pages = Paginator(
+        commitment.milestones.select_related("responsible_institution").order_by("number", "pk"),
+        MILESTONES_PAGE_SIZE,
+    )
+    milestone_pages.__dict__["count"] = commitment.n_milestones
+    milestone_page = milestone_pages.get_page(request.GET.get("milestones"))
+    milestones = list(milestone_page.object_list)
     # The commitment's documents and its milestones', by the same publication rule, in one query.
-    milestones = list(commitment.milestones.all())
     documents = list(
         Document.objects.visible_to(request.user)
         .filter(Q(commitment=commitment) | Q(milestone__in=[m.pk for m in milestones]))
@@ -297,11 +299,15 @@ def commitment_detail(request, key: str):
     documents = [d for d in documents if d.commitment_id == commitment.pk]
     query = request.GET.copy()
     query.pop("history", None)
+    milestones_query = request.GET.copy()
+    milestones_query.pop("milestones", None)
     context = {
         "commitment": commitment,
         "plans": commitment.action_plans.all(),
         "roles": commitment.institution_roles.all(),
         "milestones": milestones,
+        "milestone_page": milestone_page,
+        "milestones_query": milestones_query.urlencode(),
         "updates": updates,
         "history": history,
         "history_query": query.urlencode(),

@@ -555,3 +555,21 @@ def test_robots_txt_points_to_the_sitemap(client):
     text = client.get("/robots.txt").content.decode()
     assert "Sitemap: http://testserver/sitemap.xml" in text
     assert "Disallow: /admin/" in text
+
+
+def test_a_commitment_with_many_milestones_lists_them_a_page_at_a_time(client):
+    from tests.factories import make_commitment as make
+
+    commitment = make(milestones=32, ogp_id="MXMEX0099")
+    url = commitment.get_absolute_url()
+    first = client.get(url).content.decode()
+    listed = first.split('id="milestones"', 1)[1].split("</section>", 1)[0]
+    assert "32 Milestones" in listed
+    assert listed.count('class="milestone"') == 30
+    assert 'id="milestone-30"' in listed and 'id="milestone-31"' not in listed
+    assert "Page 1 of 2" in listed and "milestones=2#milestones" in listed
+    second = client.get(f"{url}?milestones=2").content.decode()
+    listed = second.split('id="milestones"', 1)[1].split("</section>", 1)[0]
+    assert listed.count('class="milestone"') == 2 and '<ol class="milestones" start="31">' in listed
+    for wrong in ("x", "0", "99"):
+        assert client.get(f"{url}?milestones={wrong}").status_code == 200
