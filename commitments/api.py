@@ -420,4 +420,11 @@ class DocumentViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = "[0-9]+"
 
     def get_queryset(self):
-        return Document.objects.published().select_related("member", "action_plan", "commitment")
+        # What a document's row shows of its member, plan and commitment: their keys, not
+        # their texts (thousands of documents are sorted before a page is kept).
+        own = [field.name for field in Document._meta.concrete_fields]
+        return (
+            Document.objects.published()
+            .select_related("member", "action_plan", "commitment")
+            .only(*own, "member__slug", "action_plan__slug", "commitment__ogp_id")
+        )

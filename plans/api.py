@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import django_filters
-from django.db.models import Count, Q
+from django.db.models import OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import viewsets
 
 from ogptracker.api import IntegerFilter
-from plans.models import ActionPlan, Institution, Member, OGPValue, PolicyArea, Sector
+from plans.models import (
+    ActionPlan,
+    Institution,
+    Member,
+    OGPValue,
+    PolicyArea,
+    Sector,
+    SubqueryCount,
+)
 from plans.serializers import (
     ActionPlanSerializer,
     InstitutionSerializer,
@@ -116,8 +124,11 @@ class ActionPlanViewSet(viewsets.ReadOnlyModelViewSet):
             .select_related("member")
             .prefetch_related("consortium_members", "lead_institutions", "endorsements")
             .annotate(
-                commitments_count=Count(
-                    "commitments", filter=Q(commitments__is_published=True), distinct=True
+                # Counted for the rows of the page only, not by grouping every plan.
+                commitments_count=SubqueryCount(
+                    ActionPlan.commitments.through.objects.filter(
+                        actionplan=OuterRef("pk"), commitment__is_published=True
+                    ).values("pk")
                 )
             )
         )
