@@ -117,3 +117,21 @@ def test_a_later_page_of_a_list_is_its_own_canonical_in_both_languages(client):
         "en": "http://testserver/en/commitments/",
         "es": "http://testserver/es/commitments/",
     }
+
+
+def test_a_sitemap_page_loads_only_its_own_rows(client, monkeypatch, django_assert_num_queries):
+    from plans.sitemaps import I18nSitemap
+
+    monkeypatch.setattr(I18nSitemap, "limit", 4)  # two commitments, each in two languages
+    plan = f.make_plan()
+    keys = [f.make_commitment(plan, ogp_id=f"MXTST{i:04d}").key for i in range(7)]
+    # 1 how many commitments (for the pages)  2 the rows of this page
+    with django_assert_num_queries(2):
+        second = locations_in(client, "/sitemap-commitments.xml?p=2")
+    assert {loc.rsplit("/", 2)[-2] for loc in second} == {keys[2], keys[3]}
+    assert len(second) == 4  # each in Spanish and English
+    last = locations_in(client, "/sitemap-commitments.xml?p=4")
+    assert {loc.rsplit("/", 2)[-2] for loc in last} == {keys[6]}
+    assert client.get("/sitemap-commitments.xml?p=5").status_code == 404
+    index = locations_in(client, "/sitemap.xml")
+    assert sum("sitemap-commitments.xml" in loc for loc in index) == 4
