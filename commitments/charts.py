@@ -609,6 +609,22 @@ def plan_charts(plan, today: datetime.date | None = None) -> dict:
     }
 
 
+def cached_plan_charts(plan) -> dict:
+    """``plan_charts``, kept per plan, language, version of the public data and day: they draw
+    published data only, the same for every reader, and change only when it does."""
+    from django.core.cache import cache
+    from django.utils.translation import get_language
+
+    from ogptracker import pagecache
+
+    state = pagecache.current()
+    today = timezone.localdate()
+    if state is None:
+        return plan_charts(plan, today)
+    key = f"charts:plan:{plan.pk}:{state[0]}:{today:%Y%m%d}:{get_language()}"
+    return cache.get_or_set(key, lambda: plan_charts(plan, today), 24 * 3600)
+
+
 def _gantt(plan, shown, bars, rollup: PlanRollup, first, last, today) -> Chart:
     label_right = 200
     axis = TimeAxis(first, last, label_right + 6, WIDTH - 6)

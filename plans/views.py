@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.apps import apps
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, F, Prefetch, Q, Value, Window
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Value, Window
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -291,13 +291,29 @@ def plan_list(request):
 
 def plan_detail(request, slug: str):
     """An action plan: header, introduction, both questionnaires, endorsements, commitments."""
+    through = ActionPlan._meta
     plan = get_object_or_404(
         ActionPlan.objects.visible_to(request.user)
         .with_progress()
         .select_related("member")
-        .prefetch_related("lead_institutions", "endorsements", "consortium_members"),
+        .prefetch_related("lead_institutions")
+        # Most plans have neither: they are read only when there are some.
+        .annotate(
+            has_consortium=Exists(
+                through.get_field("consortium_members").remote_field.through.objects.filter(
+                    actionplan=OuterRef("pk")
+                )
+            ),
+            has_endorsements=Exists(
+                through.get_field("endorsements").remote_field.through.objects.filter(
+                    actionplan=OuterRef("pk")
+                )
+            ),
+        ),
         slug=slug,
     )
+    consortium = list(plan.consortium_members.all()) if plan.has_consortium else []
+    endorsers = list(plan.endorsements.all()) if plan.has_endorsements else []
     commitments = _commitment_page(
         request,
         plan.commitments.order_by().values("pk"),
@@ -323,6 +339,8 @@ def plan_detail(request, slug: str):
         "plans/plan_detail.html",
         {
             "plan": plan,
+            "consortium": consortium,
+            "endorsers": endorsers,
             "lead_label": ActionPlan._meta.get_field("lead_institutions").verbose_name,
             "vision": vision,
             "engagement": engagement,

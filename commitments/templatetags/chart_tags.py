@@ -29,7 +29,7 @@ def commitment_timeline_chart(commitment, milestones, updates) -> dict:
 def plan_charts(plan) -> dict:
     """A plan's compact Gantt and its progress line, over all its published commitments (the
     page lists them a page at a time; the charts draw the whole plan, bounded)."""
-    return {"plan": plan, **charts.plan_charts(plan)}
+    return {"plan": plan, **charts.cached_plan_charts(plan)}
 
 
 @register.simple_tag
