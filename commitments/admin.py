@@ -35,7 +35,7 @@ from commitments.services import (
     record_milestone_update,
 )
 from ogptracker.admin_guards import BoundedActionsMixin
-from ogptracker.admin_lists import BoundedInlineMixin
+from ogptracker.admin_lists import BoundedInlineMixin, KeysFirstPaginator
 from ogptracker.bilingual_admin import BilingualAdmin, BilingualStackedInline
 from ogptracker.languages import MissingTranslationFilter
 from ogptracker.uploads import MAX_EVIDENCE_FILES, check_evidence_file
@@ -422,6 +422,7 @@ class CommitmentAdmin(CommitmentImportMixin, MonthFieldsMixin, BilingualAdmin):
         "is_published",
     ]
     list_select_related = ["primary_policy_area"]
+    paginator = KeysFirstPaginator
     search_fields = ["title", "ogp_id", "institutions__name", "institutions__acronym"]
     filter_horizontal = ["ogp_values"]
     # Thousands of plans: a searchable field, never a list of every one.
@@ -472,6 +473,24 @@ class CommitmentAdmin(CommitmentImportMixin, MonthFieldsMixin, BilingualAdmin):
             .select_related("primary_policy_area", "primary_sector")
             .prefetch_related("action_plans")
         )
+
+    def get_search_results(self, request, queryset, search_term):
+        """The portal's full-text search (both languages, accents and plurals ignored, indexed),
+        an OGP ID, or an institution's acronym or name: no join that repeats rows."""
+        term = " ".join(search_term.split())
+        if not term:
+            return queryset, False
+        institutions = CommitmentInstitution.objects.filter(
+            Q(institution__acronym__iexact=term)
+            | Q(institution__name__icontains=term)
+            | Q(institution__name_en__icontains=term)
+        ).values("commitment_id")
+        found = (
+            Q(pk__in=Commitment.objects.search(term).values("pk"))
+            | Q(ogp_id__iexact=term)
+            | Q(pk__in=institutions)
+        )
+        return queryset.filter(found), False
 
     @admin.display(description=_("action plans"))
     def plans(self, obj):

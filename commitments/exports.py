@@ -614,17 +614,13 @@ def streamed(queryset: QuerySet) -> Iterator:
     """The rows of ``queryset`` a chunk at a time.
 
     On PostgreSQL inside a transaction: its cursor then streams rows as they are read, where a
-    cursor outside a transaction (WITH HOLD) would first compute and store every row; and
-    without the JIT compiler, which would spend about a second on the first rows of a query over
-    every row (its estimated cost is high, its real cost per row small). An abandoned download
-    rolls the transaction back. SQLite reads rows lazily without one (and a transaction there
-    would hold the write lock for the whole download)."""
+    cursor outside a transaction (WITH HOLD) would first compute and store every row. An
+    abandoned download rolls the transaction back. SQLite reads rows lazily without one (and a
+    transaction there would hold the write lock for the whole download)."""
     if connection.vendor != "postgresql":
         yield from queryset.iterator(chunk_size=CHUNK_SIZE)
         return
     with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL jit = off")
         yield from queryset.iterator(chunk_size=CHUNK_SIZE)
 
 

@@ -138,6 +138,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": int(os.environ.get("SQLITE_TIMEOUT", "20")),
         **DATABASES["default"].get("OPTIONS", {}),
     }
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and not env_bool(
+    "DATABASE_JIT", False
+):
+    # PostgreSQL's JIT compiler starts on queries whose estimated cost is high — a page's
+    # per-row sub-queries over 50,000 commitments, however few rows it keeps — and spends up
+    # to a second compiling what runs in milliseconds. It is off for the portal's connections
+    # (DATABASE_JIT=1 leaves the server's setting; behind a pooler that refuses connection
+    # options, set jit = off in postgresql.conf instead).
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options["options"] = f"{_options.get('options', '')} -c jit=off".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

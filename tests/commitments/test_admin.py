@@ -518,3 +518,38 @@ def test_the_comment_changelist_queries_do_not_grow(client, secretariat):
     with_three = changelist_queries(client, "/admin/commitments/comment/")
     add_comments(27)
     assert changelist_queries(client, "/admin/commitments/comment/") == with_three
+
+
+def test_the_commitment_list_searches_like_the_portal(client, secretariat):
+    infoem = make_institution(name="Instituto de Transparencia", acronym="INFOEM")
+    make_commitment(title_es="Participación ciudadana en la salud", ogp_id="MXMEX0041")
+    make_commitment(title_en="Open data portal", ogp_id="MXMEX0042")
+    make_commitment(title_en="Archives", lead=infoem, ogp_id="MXMEX0043")
+    make_commitment(title_en="Unrelated roads", ogp_id="MXMEX0044")
+    client.force_login(secretariat)
+
+    def found(term):
+        page = client.get("/admin/commitments/commitment/", {"q": term}).content.decode()
+        return {key for key in ("0041", "0042", "0043", "0044") if f"MXMEX{key}" in page}
+
+    assert found("participacion") == {"0041"}  # no accent, either language
+    assert found("mxmex0042") == {"0042"}
+    assert found("INFOEM") == {"0043"}
+    assert found("transparencia") == {"0043"}
+    assert found("nothing-like-it") == set()
+
+
+def test_a_late_page_of_commitments_lists_its_own_rows_in_order(client, secretariat):
+    from commitments.admin import CommitmentAdmin
+
+    for number in range(1, 8):
+        make_commitment(title_en=f"Numbered {number:02d}", number=number)
+    client.force_login(secretariat)
+    CommitmentAdmin.list_per_page, saved = 3, CommitmentAdmin.list_per_page
+    try:
+        page = client.get("/admin/commitments/commitment/", {"p": 2}).content.decode()
+    finally:
+        CommitmentAdmin.list_per_page = saved
+    listed = [f"Numbered {n:02d}" for n in range(1, 8) if f"Numbered {n:02d}" in page]
+    assert listed == ["Numbered 04", "Numbered 05", "Numbered 06"]
+    assert page.index("Numbered 04") < page.index("Numbered 05") < page.index("Numbered 06")
