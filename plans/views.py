@@ -198,7 +198,7 @@ def member_detail(request, slug: str):
         else:
             errors.append("year")
     resources = resources.order_by("-year", "position", "title")
-    page = Paginator(resources, RESOURCES_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_with_count(resources, RESOURCES_PAGE_SIZE, request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
