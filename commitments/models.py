@@ -168,6 +168,16 @@ class SearchTerms(SearchQuery):
         self.invert = False
 
 
+def _query_text(text: str) -> str:
+    """A query as searched: spaces collapsed, at most 200 characters."""
+    return " ".join(text.split())[:200]
+
+
+def _search_rank(query: SearchTerms) -> Func:
+    """How well a commitment's ``search_vector`` matches ``query`` (PostgreSQL's ``ts_rank``)."""
+    return Func(F("search_vector"), query, function="ts_rank", output_field=FloatField())
+
+
 # Texts a list never shows (both language columns of each).
 LONG_TEXTS = tuple(
     f"{name}{suffix}"
@@ -233,14 +243,12 @@ class CommitmentQuerySet(models.QuerySet):
         triggers (GIN-indexed), annotated with a ``rank``. Elsewhere: every word, without accents
         or a plural ending, in the normalised ``search_text``, with a constant rank.
         """
-        text = " ".join(text.split())[:200]
+        text = _query_text(text)
         if not text:
             return self
         if connection.vendor == "postgresql":
             query = SearchTerms(text)
-            return self.filter(search_vector=query).annotate(
-                rank=Func(F("search_vector"), query, function="ts_rank", output_field=FloatField())
-            )
+            return self.filter(search_vector=query).annotate(rank=_search_rank(query))
         from commitments.search import search_words
 
         matches = Q()
@@ -249,6 +257,23 @@ class CommitmentQuerySet(models.QuerySet):
         return self.filter(matches | Q(ogp_id__iexact=text)).annotate(
             rank=Value(1.0, output_field=FloatField())
         )
+
+    def search_first(self, text: str, limit: int) -> CommitmentQuerySet:
+        """``search(text)`` narrowed to the newest ``limit`` matches, ranked: every match when
+        there are no more, whatever their rank.
+
+        Ranking reads each ranked commitment's whole vector (kilobytes), so ranking every match
+        of a word found in most commitments takes far longer than finding them; a page that
+        shows the best few bounds that work. The matches' keys are read here, in one query, so
+        that counting and listing them searches no further. On other databases every rank is
+        the same constant and nothing is narrowed.
+        """
+        found = self.search(text)
+        if connection.vendor != "postgresql" or "rank" not in found.query.annotations:
+            return found
+        newest = list(found.order_by("-pk").values_list("pk", flat=True)[:limit])
+        query = SearchTerms(_query_text(text))
+        return self.model.objects.filter(pk__in=newest).annotate(rank=_search_rank(query))
 
     def for_listing(self) -> CommitmentQuerySet:
         """Everything lists touch, loaded up front."""

@@ -3,7 +3,9 @@
 Commitments are found by their full-text search (both languages, their milestones and
 institutions: ``CommitmentQuerySet.search``). Institutions, action plans, documents and meetings
 are matched word by word, without case or accents, in both language versions of their names and
-texts. Each group shows its first hits and how many there are; ``?kind=`` pages through one.
+texts (a trigram index on PostgreSQL). Each group shows its first hits and how many there are,
+counting no further than ``MAX_COUNTED``; ``?kind=`` pages through that many of one kind.
+Commitments are ranked among the newest ``MAX_COUNTED`` found: all of them, unless more match.
 """
 
 from __future__ import annotations
@@ -12,9 +14,9 @@ from dataclasses import dataclass, field
 
 from django.core.paginator import Paginator
 from django.db.models import F, Func, Prefetch, Q, TextField
-from django.db.models.functions import Lower
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -26,25 +28,58 @@ from plans.models import ActionPlan, Document, Institution, Meeting
 MAX_QUERY = 200
 GROUP_SIZE = 5
 PAGE_SIZE = 20
+# A group counts its hits up to here and says "more than" beyond; a kind's pages list this many.
+MAX_COUNTED = 1000
 
 
-class Unaccent(Func):
-    """Text without accents: ``ogp_unaccent`` (a migration on PostgreSQL, a function on SQLite)."""
+class Searchable(Func):
+    """Fields joined by spaces, in lower case, without accents (``ogp_unaccent``: a migration on
+    PostgreSQL, a function on SQLite).
 
-    function = "ogp_unaccent"
+    The expression of the trigram indexes of migration ``commitments.0017``, to the letter: the
+    planner uses an index only for the very expression it was built on.
+    """
+
+    template = "lower(ogp_unaccent(%(expressions)s))"
+    arg_joiner = " || ' ' || "
     output_field = TextField()
+
+    def __init__(self, *names: str) -> None:
+        fields = [Func(F(name), template="coalesce(%(expressions)s, '')") for name in names]
+        super().__init__(*fields)
 
 
 def words_match(fields: list[str], words: list[str]) -> tuple[dict, Q]:
-    """Aliases and a filter: every word appears in at least one of ``fields``."""
-    aliases = {f"_plain_{name}": Lower(Unaccent(F(name))) for name in fields}
+    """An alias and a filter: every word appears in at least one of ``fields``.
+
+    A word holds no space, so it appears in the joined text only where it appears in a field.
+    """
     matches = Q()
     for word in words:
-        any_field = Q()
-        for name in fields:
-            any_field |= Q(**{f"_plain_{name}__contains": word})
-        matches &= any_field
-    return aliases, matches
+        matches &= Q(_searchable__contains=word)
+    return {"_searchable": Searchable(*fields)}, matches
+
+
+def count_at_most(qs) -> int:
+    """How many rows ``qs`` has, counting no further than one past ``MAX_COUNTED``."""
+    return qs.order_by().values("pk")[: MAX_COUNTED + 1].count()
+
+
+class CountedPaginator(Paginator):
+    """Pages through the first ``MAX_COUNTED`` objects, without counting the rest."""
+
+    @cached_property
+    def found(self) -> int:
+        return count_at_most(self.object_list)
+
+    @cached_property
+    def count(self) -> int:
+        return min(self.found, MAX_COUNTED)
+
+    @property
+    def more(self) -> bool:
+        """More objects than are paged through."""
+        return self.found > MAX_COUNTED
 
 
 def where_matched(obj, fields: dict[str, str], words: list[str]) -> list[str]:
@@ -73,6 +108,7 @@ class Group:
     hits: list[Hit]
     count: int
     page: object = None
+    more: bool = False  # more hits than ``count``
 
 
 def _both(*names: str) -> str:
@@ -80,7 +116,7 @@ def _both(*names: str) -> str:
 
 
 def _commitments(user, text: str, words: list[str]):
-    found = Commitment.objects.visible_to(user).search(text)
+    found = Commitment.objects.visible_to(user).search_first(text, MAX_COUNTED + 1)
     ordering = ("-rank", "number", "pk") if "rank" in found.query.annotations else ("number", "pk")
     qs = found.order_by(*ordering).prefetch_related(
         Prefetch("milestones", queryset=Milestone.objects.order_by("number", "pk")),
@@ -213,13 +249,17 @@ def search_groups(user, text: str, kind: str = "", page: str | int = 1) -> list[
             continue
         qs, to_hit = finder(user, text, words)
         if kind:
-            current = Paginator(qs, PAGE_SIZE).get_page(page)
+            paginator = CountedPaginator(qs, PAGE_SIZE)
+            current = paginator.get_page(page)
             hits = [to_hit(obj) for obj in current.object_list]
-            groups.append(Group(key, str(label), hits, current.paginator.count, current))
+            groups.append(
+                Group(key, str(label), hits, paginator.count, current, more=paginator.more)
+            )
         else:
-            count = qs.count()
-            hits = [to_hit(obj) for obj in qs[:GROUP_SIZE]] if count else []
-            groups.append(Group(key, str(label), hits, count))
+            found = count_at_most(qs)
+            hits = [to_hit(obj) for obj in qs[:GROUP_SIZE]] if found else []
+            count = min(found, MAX_COUNTED)
+            groups.append(Group(key, str(label), hits, count, more=found > MAX_COUNTED))
     return groups
 
 
@@ -231,6 +271,7 @@ def search(request):
         kind = ""
     groups = search_groups(request.user, text, kind, request.GET.get("page") or 1)
     total = sum(group.count for group in groups)
+    more = any(group.more for group in groups)
     explorer = reverse("commitments:list") + "?" + urlencode({"q": text}) if text else ""
     return render(
         request,
@@ -241,6 +282,7 @@ def search(request):
             "kind_label": KINDS[kind][0] if kind else "",
             "groups": groups,
             "total": total,
+            "more": more,
             "searched": bool(search_words(text)),
             "explorer_url": explorer,
             "query": urlencode({"q": text, "kind": kind}),

@@ -6,6 +6,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from commitments import site_search
+from commitments.models import Commitment
 from plans.models import Document, Meeting
 from tests.factories import (
     make_commitment,
@@ -17,6 +19,8 @@ from tests.factories import (
 )
 
 pytestmark = [pytest.mark.django_db, pytest.mark.sqlite]
+
+POSTGRES = connection.vendor == "postgresql"
 
 
 def group_titles(response, key):
@@ -151,3 +155,44 @@ def test_query_count_does_not_grow_with_results(client, content):
     few = count_queries()
     add(30)
     assert count_queries() == few
+
+
+def test_a_group_counts_no_further_than_its_cap_and_says_there_are_more(
+    client, content, monkeypatch
+):
+    monkeypatch.setattr(site_search, "MAX_COUNTED", 3)
+    plan = content["plan"]
+    for i in range(4):
+        make_commitment(plan, title_en=f"Participation {i}")
+        Document.objects.create(title_en=f"Participation annex {i}")
+    overview = client.get("/en/search/?q=participation")
+    groups = {g.key: g for g in overview.context["groups"]}
+    for key in ("commitments", "documents"):
+        assert (groups[key].count, groups[key].more) == (3, True)
+    assert (groups["meetings"].count, groups["meetings"].more) == (1, False)
+    body = overview.content.decode()
+    assert "(more than 3)" in body
+    assert "More than 7 results" in body
+    assert "See the first 3 results in Documents" in body
+
+    one_kind = client.get("/en/search/?q=participation&kind=documents&page=9")
+    assert one_kind.context["page"].paginator.count == 3
+    assert one_kind.context["page"].paginator.more
+    assert len(one_kind.context["groups"][0].hits) == 3
+    assert "Only the first 3 are listed" in one_kind.content.decode()
+
+
+def test_commitments_are_ranked_among_the_newest_matches_when_more_match(content):
+    plan = content["plan"]
+    older = make_commitment(plan, title_en="Participation portal", problem_en="Participation.")
+    newer = [
+        make_commitment(plan, title_en=f"Roads {i}", action_en="Participation") for i in range(3)
+    ]
+    ranked = list(Commitment.objects.search_first("participation", 10).order_by("-rank", "pk"))
+    # Every match when there are no more than the limit, ranked as the search ranks them.
+    assert {c.pk for c in ranked} == {c.pk for c in Commitment.objects.search("participation")}
+    assert {older.pk, *(c.pk for c in newer)} <= {c.pk for c in ranked}
+    if POSTGRES:
+        assert ranked[0] == older  # in its title
+        newest = Commitment.objects.search_first("participation", 3)
+        assert {c.pk for c in newest} == {c.pk for c in newer}
