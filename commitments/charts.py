@@ -612,17 +612,14 @@ def plan_charts(plan, today: datetime.date | None = None) -> dict:
 def cached_plan_charts(plan) -> dict:
     """``plan_charts``, kept per plan, language, version of the public data and day: they draw
     published data only, the same for every reader, and change only when it does."""
-    from django.core.cache import cache
     from django.utils.translation import get_language
 
     from ogptracker import pagecache
 
-    state = pagecache.current()
     today = timezone.localdate()
-    if state is None:
-        return plan_charts(plan, today)
-    key = f"charts:plan:{plan.pk}:{state[0]}:{today:%Y%m%d}:{get_language()}"
-    return cache.get_or_set(key, lambda: plan_charts(plan, today), 24 * 3600)
+    return pagecache.kept_for_the_day(
+        f"charts:plan:{plan.pk}:{get_language()}", lambda: plan_charts(plan, today)
+    )
 
 
 def _gantt(plan, shown, bars, rollup: PlanRollup, first, last, today) -> Chart:
@@ -1002,14 +999,10 @@ def institution_distribution() -> dict[str, list[int]]:
     Read from the institutions' roll-ups (institutions with milestones only) and kept once per
     version of the public data and day, so an institution page never recounts the others.
     """
-    from django.core.cache import cache
-
     from commitments.rollups import INSTITUTION, Rollup, Tally
     from ogptracker import pagecache
 
-    state = pagecache.current()
     today = timezone.localdate()
-    key = f"charts:institutions:{state[0] if state else 0}:{today:%Y%m%d}"
 
     def compute() -> dict[str, list[int]]:
         values: dict[str, list[int]] = {code: [] for code in (*MilestoneStatus.values, "overdue")}
@@ -1023,7 +1016,7 @@ def institution_distribution() -> dict[str, list[int]]:
             values["overdue"].append(tally.overdue(today))
         return {code: sorted(found) for code, found in values.items()}
 
-    return cache.get_or_set(key, compute, 24 * 3600)
+    return pagecache.kept_for_the_day("charts:institutions", compute)
 
 
 def own_counts(rolled_up) -> dict[str, int]:

@@ -32,6 +32,7 @@ from commitments.models import (
 )
 from ogptracker import pagecache
 from ogptracker.keys import MAX_PK, is_ascii_digits, parse_pk
+from ogptracker.pagination import KnownCountPaginator
 from plans.models import ActionPlan, Document, Member
 
 PAGE_SIZE = 25
@@ -265,12 +266,11 @@ def commitment_detail(request, key: str):
     if key != commitment.key:
         # One address per commitment: its OGP ID when it has one.
         return redirect(commitment, permanent=True)
-    paginator = Paginator(
+    history = KnownCountPaginator(
         ready_to_display(MilestoneUpdate.objects.filter(milestone__commitment=commitment)),
         HISTORY_PAGE_SIZE,
-    )
-    paginator.__dict__["count"] = commitment.n_history  # counted with the commitment
-    history = paginator.get_page(request.GET.get("history"))
+        count=commitment.n_history,  # counted with the commitment
+    ).get_page(request.GET.get("history"))
     updates = list(history.object_list)
     if history.number == 1:
         last_update = updates[0] if updates else None
@@ -281,12 +281,11 @@ def commitment_detail(request, key: str):
             .first()
         )
     # Its milestones a page at a time (a few commitments have dozens), counted with it.
-    milestone_pages = Paginator(
+    milestone_page = KnownCountPaginator(
         commitment.milestones.select_related("responsible_institution").order_by("number", "pk"),
         MILESTONES_PAGE_SIZE,
-    )
-    milestone_pages.__dict__["count"] = commitment.n_milestones
-    milestone_page = milestone_pages.get_page(request.GET.get("milestones"))
+        count=commitment.n_milestones,
+    ).get_page(request.GET.get("milestones"))
     milestones = list(milestone_page.object_list)
     # The commitment's documents and its milestones', by the same publication rule, in one query.
     documents = list(

@@ -23,8 +23,7 @@ class KnownLabelsMixin:
     known: dict[str, str] | None = None
 
     def optgroups(self, name, value, attr=None):
-        empty = self.choices.field.empty_values
-        selected = {str(v) for v in value if str(v) not in empty and v not in empty}
+        selected = {str(v) for v in value if str(v) not in self.choices.field.empty_values}
         if self.known is None or not selected <= self.known.keys():
             return super().optgroups(name, value, attr)
         options = []

@@ -6,8 +6,8 @@ from django.urls import path
 from django.views.decorators.http import require_safe
 
 from commitments.exports import COMMITMENT_COLUMNS, MILESTONE_COLUMNS
+from ogptracker.pagination import page_with_count
 from plans.models import ActionPlan
-from plans.views import page_with_count
 
 PLANS_PAGE_SIZE = 30
 MAX_QUERY = 100

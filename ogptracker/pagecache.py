@@ -79,6 +79,17 @@ def count_once(queryset) -> int:
     return default_cache.get_or_set(f"count:{digest}", queryset.count, TIMEOUT)
 
 
+def kept_for_the_day(name: str, compute):
+    """``compute()``, kept per version of the public data and day under ``name``: for figures
+    drawn from public data only, the same for every reader (a chart, a statistic). Before the
+    first write there is no version: computed each time."""
+    state = current()
+    if state is None:
+        return compute()
+    key = f"kept:{name}:{state[0]}:{timezone.localdate():%Y%m%d}"
+    return default_cache.get_or_set(key, compute, TIMEOUT)
+
+
 class CountOncePaginator(Paginator):
     """A paginator whose count (the costly part of a large list) is kept per data version."""
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from django.apps import apps
-from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Value, Window
+from django.core.paginator import Paginator
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, Value
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -12,6 +12,7 @@ from django.utils.text import Truncator
 
 from ogptracker.keys import is_ascii_digits
 from ogptracker.languages import Shown, translatable_fields
+from ogptracker.pagination import KnownCountPaginator, page_with_count
 from plans.models import (
     ActionPlan,
     Document,
@@ -28,37 +29,6 @@ COMMITMENTS_PAGE_SIZE = 25
 PLANS_PAGE_SIZE = 30
 LOCAL_MEMBERS_PAGE_SIZE = 12
 LOCAL_PLANS_SHOWN = 4
-
-
-class KnownCountPaginator(Paginator):
-    """A paginator told its count (a precomputed roll-up) instead of counting rows again."""
-
-    def __init__(self, object_list, per_page, *, count: int | None = None, **kwargs):
-        super().__init__(object_list, per_page, **kwargs)
-        if count is not None:
-            self.__dict__["count"] = count
-
-
-def page_with_count(queryset, per_page: int, number) -> Page:
-    """Page ``number`` of ``queryset``, its rows carrying the total (a window function): the
-    page and its count in one query. A page out of range gets the last one, as ``get_page``."""
-    try:
-        wanted = max(1, int(number))
-    except (TypeError, ValueError):
-        wanted = 1
-    if wanted <= MAX_WINDOW_PAGE:
-        start = (wanted - 1) * per_page
-        rows = list(
-            queryset.annotate(_total=Window(Count("pk")))[start : start + per_page]  # noqa: E203
-        )
-        if rows or wanted == 1:
-            paginator = KnownCountPaginator(queryset, per_page, count=rows[0]._total if rows else 0)
-            return Page(rows, wanted, paginator)
-    return Paginator(queryset, per_page).get_page(number)
-
-
-# Beyond this page number, ``page_with_count`` counts first (no offset that large is sent).
-MAX_WINDOW_PAGE = 100_000
 
 
 def _public_count(request, value: int) -> int | None:
@@ -291,7 +261,6 @@ def plan_list(request):
 
 def plan_detail(request, slug: str):
     """An action plan: header, introduction, both questionnaires, endorsements, commitments."""
-    through = ActionPlan._meta
     plan = get_object_or_404(
         ActionPlan.objects.visible_to(request.user)
         .with_progress()
@@ -300,14 +269,10 @@ def plan_detail(request, slug: str):
         # Most plans have neither: they are read only when there are some.
         .annotate(
             has_consortium=Exists(
-                through.get_field("consortium_members").remote_field.through.objects.filter(
-                    actionplan=OuterRef("pk")
-                )
+                ActionPlan.consortium_members.through.objects.filter(actionplan=OuterRef("pk"))
             ),
             has_endorsements=Exists(
-                through.get_field("endorsements").remote_field.through.objects.filter(
-                    actionplan=OuterRef("pk")
-                )
+                ActionPlan.endorsements.through.objects.filter(actionplan=OuterRef("pk"))
             ),
         ),
         slug=slug,

@@ -1,0 +1,34 @@
+"""Paginators that do not count rows again: told the count, or reading it with the page."""
+
+from __future__ import annotations
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Window
+
+# Beyond this page number, ``page_with_count`` counts first (no offset that large is sent).
+MAX_WINDOW_PAGE = 100_000
+
+
+class KnownCountPaginator(Paginator):
+    """A paginator told its count (a precomputed roll-up) instead of counting rows again."""
+
+    def __init__(self, object_list, per_page, *, count: int | None = None, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        if count is not None:
+            self.__dict__["count"] = count
+
+
+def page_with_count(queryset, per_page: int, number) -> Page:
+    """Page ``number`` of ``queryset``, its rows carrying the total (a window function): the
+    page and its count in one query. A page out of range gets the last one, as ``get_page``."""
+    try:
+        wanted = max(1, int(number))
+    except (TypeError, ValueError):
+        wanted = 1
+    if wanted <= MAX_WINDOW_PAGE:
+        start = (wanted - 1) * per_page
+        rows = list(queryset.annotate(_total=Window(Count("pk")))[start : start + per_page])
+        if rows or wanted == 1:
+            paginator = KnownCountPaginator(queryset, per_page, count=rows[0]._total if rows else 0)
+            return Page(rows, wanted, paginator)
+    return Paginator(queryset, per_page).get_page(number)
