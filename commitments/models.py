@@ -663,6 +663,9 @@ class MilestoneUpdate(models.Model):
         ordering = ["-created_at", "-pk"]
         verbose_name = _("milestone update")
         verbose_name_plural = _("milestone updates")
+        # The newest entries first (home page, feeds, a milestone's history): read in order,
+        # stopping at the first that show, however many share one time.
+        indexes = [models.Index(fields=["-created_at", "-id"], name="update_newest_first")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(kind="correction", corrects__isnull=False)

@@ -7,8 +7,20 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models import Exists, F, FloatField, OuterRef, Prefetch, Q
-from django.db.models.functions import Cast, NullIf
+from django.db import connection
+from django.db.models import (
+    Case,
+    Exists,
+    F,
+    FloatField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce, NullIf
 from django.http import FileResponse, Http404, HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -38,9 +50,11 @@ from plans.models import ActionPlan, Document, Member
 PAGE_SIZE = 25
 HISTORY_PAGE_SIZE = 30
 MILESTONES_PAGE_SIZE = 30
+# Sorting by relevance ranks the newest this many matches (see ``explore``).
+RANKED_MATCHES = 1000
 
 SORTS = {
-    "relevance": (gettext_lazy("Relevance"), ("-rank", "number", "pk")),
+    "relevance": (gettext_lazy("Relevance"), ("-relevance", "number", "pk")),
     "number": (gettext_lazy("Number"), ("number", "pk")),
     "title": (gettext_lazy("Title (A–Z)"), ("title", "pk")),
     "progress": (gettext_lazy("Most progress first"), ("-progress_ratio", "number", "pk")),
@@ -78,12 +92,19 @@ def home(request):
     Bounded at any size: a selection of members and plans with links to the full lists, and the
     portal's totals read from the precomputed roll-up.
     """
-    from commitments.rollups import SITE, Rollup, Tally
+    from commitments.rollups import MEMBER, SITE, Rollup, Tally
     from plans.views import PLAN_CARD_COLUMNS
 
+    # The largest members: those whose roll-up reaches the count of the (HOME_MEMBERS + 1)th
+    # largest, read from the top of the roll-ups' index, then ordered with their ties by name.
+    with_plans = Rollup.objects.filter(scope=MEMBER, n_plans__gt=0)
+    threshold = with_plans.order_by("-n_commitments").values("n_commitments")[
+        HOME_MEMBERS : HOME_MEMBERS + 1
+    ]
+    largest = with_plans.filter(n_commitments__gte=Coalesce(Subquery(threshold), 0))
     members = list(
         Member.objects.with_progress()
-        .filter(n_plans__gt=0)
+        .filter(pk__in=largest.values("object_id"))
         .select_related("country")
         .order_by("-n_commitments", "name", "pk")[: HOME_MEMBERS + 1]
     )
@@ -95,6 +116,7 @@ def home(request):
         .order_by("-start_year", "title", "pk")
     )
     current = plans.in_implementation()
+    past = plans.in_implementation(negate=True)
     site = Rollup.objects.filter(scope=SITE, object_id=0).first()
     tally = site.tally if site else Tally({})
     unreported = tally.overdue(status=MilestoneStatus.NOT_REPORTED)
@@ -109,7 +131,7 @@ def home(request):
             "members": members[:HOME_MEMBERS],
             "more_members": len(members) > HOME_MEMBERS,
             "current_plans": current[:HOME_PLANS],
-            "past_plans": plans.exclude(pk__in=current.values("pk"))[:HOME_PLANS],
+            "past_plans": past[:HOME_PLANS],
             "statuses": statuses,
             "milestones_total": tally.total,
             "milestones_overdue_all": tally.overdue(),
@@ -134,6 +156,8 @@ def explore(request, data=None):
     sort = request.GET.get("sort") or ("relevance" if searching else "number")
     if sort not in SORTS or (sort == "relevance" and not searching):
         sort = "number"
+    if sort == "relevance":
+        qs = qs.annotate(relevance=_bounded_rank(qs))
     ordering = [
         F(field[1:]).desc(nulls_last=True)
         if field.startswith("-")
@@ -141,6 +165,30 @@ def explore(request, data=None):
         for field in SORTS[sort][1]
     ]
     return found, qs.order_by(*ordering), sort
+
+
+def _bounded_rank(qs):
+    """The rank of the newest RANKED_MATCHES matches of ``qs``, 0 for the others.
+
+    Ranking reads a commitment's whole search vector (kilobytes): ranking every commitment that
+    mentions a common word ("participación": one in five) took over 100 ms. When more match,
+    the newest RANKED_MATCHES are ranked and come first by relevance, then the others by number;
+    the count and every match are still there (the page says so).
+    """
+    if connection.vendor != "postgresql":
+        return F("rank")
+    # Keys read first, from the search index (``pk + 0``: not by walking the primary key
+    # backwards and testing every commitment's vector).
+    newest = list(
+        qs.order_by((F("pk") + Value(0)).desc()).values_list("pk", flat=True)[: RANKED_MATCHES + 1]
+    )
+    if len(newest) <= RANKED_MATCHES:
+        return F("rank")
+    return Case(
+        When(pk__in=newest[:RANKED_MATCHES], then=F("rank")),
+        default=Value(0.0),
+        output_field=FloatField(),
+    )
 
 
 def paginate_commitments(qs, number, per_page: int = PAGE_SIZE):
@@ -194,6 +242,7 @@ def commitment_list(request):
             "searchable": searchable,
             "page": page,
             "sort": sort,
+            "ranked_matches": RANKED_MATCHES if connection.vendor == "postgresql" else None,
             "sorts": [(key, label) for key, (label, _fields) in SORTS.items()],
             "query": query.urlencode(),
             "csv_query": csv_query.urlencode(),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import django_filters
-from django.db.models import OuterRef, Q
+from django.db.models import OuterRef
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import viewsets
@@ -98,7 +98,7 @@ class ActionPlanFilter(django_filters.FilterSet):
         fields = ["member", "year"]
 
     def filter_member(self, queryset, name, value):
-        return queryset.filter(Q(member=value) | Q(consortium_members=value)).distinct()
+        return queryset.of_member(value)
 
     def filter_year(self, queryset, name, value):
         return queryset.filter(start_year__lte=value, end_year__gte=value)

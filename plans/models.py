@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.apps import apps
 from django.conf import settings
 from django.db import models
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -444,14 +444,27 @@ class ActionPlanQuerySet(models.QuerySet):
         """Annotate its published commitments and their milestones, rolled up by one rule."""
         return self.annotate(**rollup_annotations("plan", "n_commitments"))
 
-    def in_implementation(self, today=None) -> ActionPlanQuerySet:
-        """Plans whose period has not ended: by end month when known, else by end year."""
+    def of_member(self, member) -> ActionPlanQuerySet:
+        """Plans the member leads or joined as a consortium member.
+
+        One sub-query of two index look-ups (a UNION): “led by it OR joined by it” across a join
+        would make PostgreSQL read every plan, and would repeat plans joined twice.
+        """
+        led = ActionPlan.objects.filter(member=member).values("pk")
+        joined = ActionPlan.consortium_members.through.objects.filter(member=member)
+        return self.filter(pk__in=led.union(joined.values("actionplan_id")))
+
+    def in_implementation(self, today=None, negate: bool = False) -> ActionPlanQuerySet:
+        """Plans whose period has not ended: by end month when known, else by end year.
+
+        ``negate`` keeps the others instead (ended, or not started yet).
+        """
         today = today or timezone.localdate()
         this_month = today.replace(day=1)
-        return self.filter(
-            Q(end_month__gte=this_month) | Q(end_month__isnull=True, end_year__gte=today.year),
-            start_year__lte=today.year,
-        )
+        running = (
+            Q(end_month__gte=this_month) | Q(end_month__isnull=True, end_year__gte=today.year)
+        ) & Q(start_year__lte=today.year)
+        return self.exclude(running) if negate else self.filter(running)
 
 
 class ActionPlan(RolledUp, Translatable):
@@ -631,6 +644,14 @@ class ActionPlan(RolledUp, Translatable):
         ordering = ["-start_year", "title"]
         verbose_name = _("action plan")
         verbose_name_plural = _("action plans")
+        # Published plans newest first (home page, plans list): read in order, not sorted.
+        indexes = [
+            models.Index(
+                fields=["-start_year"],
+                condition=Q(status="published"),
+                name="plan_published_newest",
+            )
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(end_year__gte=models.F("start_year")),
@@ -661,15 +682,21 @@ class DocumentQuerySet(models.QuerySet):
         Every public page, feed, sitemap, export and the API lists documents through this
         method (or ``visible_to``), and the file download view checks it too.
         """
+        # Checked row by row (an index look-up for each link a document has), so a page of a
+        # plan's or a member's documents never lists every published plan or commitment first.
         commitments = _model("Commitment").objects.published()
         plans = ActionPlan.objects.published()
+
+        def public(queryset, key: str) -> Exists:
+            return Exists(queryset.filter(pk=OuterRef(key)))
+
         return self.filter(
-            Q(action_plan__isnull=True) | Q(action_plan__in=plans),
-            Q(commitment__isnull=True) | Q(commitment__in=commitments),
-            Q(milestone__isnull=True) | Q(milestone__commitment__in=commitments),
+            Q(action_plan__isnull=True) | public(plans, "action_plan_id"),
+            Q(commitment__isnull=True) | public(commitments, "commitment_id"),
+            Q(milestone__isnull=True) | public(commitments, "milestone__commitment_id"),
             Q(meeting__isnull=True)
             | Q(meeting__action_plan__isnull=True)
-            | Q(meeting__action_plan__in=plans),
+            | public(plans, "meeting__action_plan_id"),
         )
 
     def visible_to(self, user) -> DocumentQuerySet:

@@ -22,6 +22,7 @@ from plans.models import (
     Meeting,
     Member,
 )
+from plans.roles import is_secretariat
 
 RESOURCES_PAGE_SIZE = 30
 LIST_PAGE_SIZE = 30
@@ -36,7 +37,15 @@ def _public_count(request, value: int) -> int | None:
     return None if getattr(request.user, "is_staff", False) else value
 
 
-def _commitment_page(request, commitments, number, count: int | None, *, few: bool = False):
+def _commitment_page(
+    request,
+    commitments,
+    number,
+    count: int | None,
+    *,
+    few: bool = False,
+    published_plan: bool = False,
+):
     """A page of the commitments whose keys ``commitments`` selects, in number order.
 
     Selected by key (no join to repeat rows, so no DISTINCT): the database sorts the matching
@@ -44,14 +53,17 @@ def _commitment_page(request, commitments, number, count: int | None, *, few: bo
     share of all commitments (one plan's), numbered like every other plan's: sorting on
     ``number + 0``, which no index serves, makes PostgreSQL start from those keys rather than walk
     every commitment in number order looking for them (30 ms against 190 at 50,000).
+    ``published_plan``: the keys are those of a published plan's commitments, so a published
+    one is public without looking for a published plan of its own, row by row.
     """
     order = (F("number") + Value(0)).asc(nulls_last=True) if few else F("number").asc()
+    listed = _commitments().all()
+    if published_plan and not is_secretariat(request.user):
+        listed = listed.filter(is_published=True)
+    else:
+        listed = listed.visible_to(request.user)
     return KnownCountPaginator(
-        _commitments()
-        .visible_to(request.user)
-        .filter(pk__in=commitments)
-        .for_listing()
-        .order_by(order, "pk"),
+        listed.filter(pk__in=commitments).for_listing().order_by(order, "pk"),
         COMMITMENTS_PAGE_SIZE,
         count=_public_count(request, count),
     ).get_page(number)
@@ -83,10 +95,9 @@ def member_list(request):
 
 def _member_plans(request, member: Member):
     """The plans it leads and those it joined as a consortium member (two index look-ups)."""
-    joined = ActionPlan.consortium_members.through.objects.filter(member=member)
     return (
         ActionPlan.objects.visible_to(request.user)
-        .filter(Q(member=member) | Q(pk__in=joined.values("actionplan_id")))
+        .of_member(member)
         .only(*PLAN_CARD_COLUMNS)
         .with_progress()
         .select_related("member")
@@ -112,8 +123,8 @@ def member_detail(request, slug: str):
             Truncator(intro.text).words(80), intro.language, intro.is_translation, intro.is_fallback
         )
     # The member's plans by key: from the page of plans when it holds them all (most members),
-    # else in one query. A sub-query (“led by the member or joined as a consortium member”)
-    # would leave PostgreSQL guessing thousands of plans and scanning every commitment.
+    # else in one query. As a sub-query PostgreSQL would guess thousands of plans and scan every
+    # commitment.
     if plans.paginator.num_pages <= 1:
         plan_keys = [plan.pk for plan in plans]
     else:
@@ -281,10 +292,13 @@ def plan_detail(request, slug: str):
     endorsers = list(plan.endorsements.all()) if plan.has_endorsements else []
     commitments = _commitment_page(
         request,
-        plan.commitments.order_by().values("pk"),
+        _commitments()
+        .model.action_plans.through.objects.filter(actionplan=plan)
+        .values("commitment_id"),
         request.GET.get("commitments"),
         plan.n_commitments,
         few=True,
+        published_plan=plan.status == ActionPlan.Status.PUBLISHED,
     )
     vision = [
         (plan._meta.get_field(name).verbose_name, plan.shown(name))

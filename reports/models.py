@@ -209,9 +209,9 @@ class ReportQuerySet(models.QuerySet):
 
     def for_member(self, member):
         """Reports on the plans of a member, consortium plans included."""
-        return self.filter(
-            Q(action_plan__member=member) | Q(action_plan__consortium_members=member)
-        ).distinct()
+        from plans.models import ActionPlan
+
+        return self.filter(action_plan__in=ActionPlan.objects.of_member(member).values("pk"))
 
     def overdue(self, today: datetime.date | None = None):
         """Reports not yet submitted whose due date has passed."""

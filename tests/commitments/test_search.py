@@ -202,3 +202,33 @@ def test_a_milestone_in_spanish_makes_its_commitment_findable():
     )
     assert list(Commitment.objects.search("difusion")) == [commitment]
     assert list(Commitment.objects.search("dissemination")) == [commitment]
+
+
+def test_explorer_ranks_the_newest_matches_when_too_many_match(client, monkeypatch):
+    from commitments import views
+
+    monkeypatch.setattr(views, "RANKED_MATCHES", 2)
+    oldest = make_commitment(title="Transparency portal", number=1)
+    make_commitment(title="Caravans", number=2, action="Transparency on the road.")
+    make_commitment(title="Transparency budget", number=3)
+    make_commitment(title="Unrelated", number=4)
+    response = client.get("/en/commitments/?q=transparency")
+    page = response.context["page"]
+    assert page.paginator.count == 3  # every match is still found and counted
+    found = [c.title for c in page.object_list]
+    html = response.content.decode()
+    note = "The 2 newest matches come first, the most relevant of them first"
+    if POSTGRES:
+        # The two newest are ranked (a title match first); the oldest follows, though it would
+        # rank high: it is not among the newest two.
+        assert found == ["Transparency budget", "Caravans", oldest.title]
+        assert note in html
+    else:
+        assert found == [oldest.title, "Caravans", "Transparency budget"]  # equal rank
+        assert note not in html
+    monkeypatch.setattr(views, "RANKED_MATCHES", 3)
+    response = client.get("/en/commitments/?q=transparency")
+    found = [c.title for c in response.context["page"].object_list]
+    assert note.replace("2", "3") not in response.content.decode()
+    if POSTGRES:
+        assert found[-1] == "Caravans"  # all three ranked: the text-only match last

@@ -573,3 +573,24 @@ def test_a_commitment_with_many_milestones_lists_them_a_page_at_a_time(client):
     assert listed.count('class="milestone"') == 2 and '<ol class="milestones" start="31">' in listed
     for wrong in ("x", "0", "99"):
         assert client.get(f"{url}?milestones={wrong}").status_code == 200
+
+
+def test_home_lists_the_largest_members_and_breaks_ties_by_name(client, monkeypatch):
+    from commitments import views
+
+    monkeypatch.setattr(views, "HOME_MEMBERS", 2)
+    largest = make_member(name="Zeta")
+    plan = make_plan(largest)
+    make_commitment(plan)
+    make_commitment(plan)
+    for name in ("Gamma", "Alpha", "Beta"):
+        make_commitment(make_plan(make_member(name=name)))
+    make_member(name="Aardvark without plans")
+    response = client.get("/en/")
+    assert [member.name for member in response.context["members"]] == ["Zeta", "Alpha"]
+    assert response.context["more_members"] is True
+    monkeypatch.setattr(views, "HOME_MEMBERS", 12)
+    response = client.get("/en/")
+    names = [member.name for member in response.context["members"]]
+    assert names == ["Zeta", "Alpha", "Beta", "Gamma"]  # never a member without plans
+    assert response.context["more_members"] is False

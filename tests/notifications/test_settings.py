@@ -1,4 +1,4 @@
-"""Email settings from the environment: EMAIL_URL or the EMAIL_* variables."""
+"""Settings from the environment: EMAIL_URL or the EMAIL_* variables, PostgreSQL planner options."""
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
@@ -52,3 +52,17 @@ def test_the_development_console_prints_links_whole():
     printed = stream.getvalue()
     assert link in printed and "Subject: Confirma “MXMEX0009”" in printed
     assert "Parts: text/plain, text/html" in printed
+
+
+def test_postgresql_planner_options_from_the_environment():
+    from ogptracker.settings import postgres_planner_options
+
+    assert postgres_planner_options({}) == "-c jit=off -c random_page_cost=1.1"
+    assert postgres_planner_options({"DATABASE_JIT": "1"}) == "-c random_page_cost=1.1"
+    assert postgres_planner_options({"DATABASE_RANDOM_PAGE_COST": "4"}) == (
+        "-c jit=off -c random_page_cost=4"
+    )
+    assert postgres_planner_options({"DATABASE_JIT": "1", "DATABASE_RANDOM_PAGE_COST": ""}) == ""
+    for wrong in ("fast", "-1", "0", "nan", "1e9"):
+        with pytest.raises(ImproperlyConfigured, match="DATABASE_RANDOM_PAGE_COST"):
+            postgres_planner_options({"DATABASE_RANDOM_PAGE_COST": wrong})

@@ -1,0 +1,48 @@
+"""The plan QuerySet's selections that pages, the API and the roll-ups share."""
+
+import datetime
+
+import pytest
+
+from plans.models import ActionPlan
+from tests.factories import make_member, make_plan
+
+pytestmark = [pytest.mark.django_db, pytest.mark.sqlite]
+
+
+def test_a_members_plans_are_those_it_leads_and_those_it_joined_once_each():
+    member, other = make_member(), make_member()
+    led = make_plan(member)
+    joined = make_plan(other)
+    joined.consortium_members.add(member)
+    both = make_plan(member)
+    both.consortium_members.add(member, other)
+    make_plan(other)
+    plans = ActionPlan.objects.of_member(member)
+    assert sorted(plans.values_list("pk", flat=True)) == sorted([led.pk, joined.pk, both.pk])
+    assert sorted(ActionPlan.objects.of_member(other).values_list("pk", flat=True)) == sorted(
+        [joined.pk, both.pk, ActionPlan.objects.filter(member=other).exclude(pk=joined.pk).get().pk]
+    )
+    assert plans.count() == 3
+
+
+def test_plans_in_implementation_and_the_others_split_every_plan():
+    today = datetime.date(2026, 12, 1)
+    plans = {
+        "ended by month": make_plan(
+            start_year=2024, end_year=2026, end_month=datetime.date(2026, 11, 1)
+        ),
+        "ends this month": make_plan(
+            start_year=2025, end_year=2026, end_month=datetime.date(2026, 12, 1)
+        ),
+        "ended by year": make_plan(start_year=2023, end_year=2025),
+        "runs this year": make_plan(start_year=2025, end_year=2026),
+        "not started": make_plan(start_year=2027, end_year=2028),
+    }
+    running = set(ActionPlan.objects.in_implementation(today).values_list("title", flat=True))
+    others = set(
+        ActionPlan.objects.in_implementation(today, negate=True).values_list("title", flat=True)
+    )
+    titles = {name: plan.title for name, plan in plans.items()}
+    assert running == {titles["ends this month"], titles["runs this year"]}
+    assert others == {titles["ended by month"], titles["ended by year"], titles["not started"]}
