@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 from django import template
+from django.template.defaultfilters import date as date_filter
 from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext, ngettext
 
 from commitments.forms import CommentForm
 from commitments.models import Comment, MilestoneStatus, Progress
@@ -20,24 +24,112 @@ def progress_of(obj) -> Progress:
     return obj.progress
 
 
-@register.inclusion_tag("includes/progress.html")
-def progress(obj, rule: bool = False) -> dict:
+@register.simple_tag
+def progress(obj, rule: bool = False) -> str:
     """The bar, “0 of 3 milestones finished · 3 not reported”, the overdue counts (reported and
-    without a report, apart), and (optionally) the rule."""
+    without a report, apart), and (optionally) the rule.
+
+    Written here rather than by an included template: lists show one per row.
+    """
     figures = progress_of(obj)
-    return {
-        "progress": figures,
-        "show_rule": rule,
-        "overdue": figures.overdue_reported,
-        "overdue_unreported": figures.overdue_unreported,
-        "rule": Progress.RULE,
-    }
+    parts = [
+        format_html(
+            '<div class="progress">\n  <progress max="{}" value="{}" aria-hidden="true">'
+            '</progress>\n  <span class="progress-text">{}{}</span>',
+            figures.total or 1,
+            figures.finished,
+            figures.text,
+            f" ({figures.percent}%)" if figures.total else "",
+        )
+    ]
+    overdue, unreported = figures.overdue_reported, figures.overdue_unreported
+    if overdue:
+        parts.append(
+            format_html(
+                '\n  <span class="badge badge-overdue"><span aria-hidden="true">⚠</span> {}</span>',
+                ngettext("%(counter)s overdue", "%(counter)s overdue", overdue)
+                % {"counter": overdue},
+            )
+        )
+    if unreported:
+        parts.append(
+            format_html(
+                '\n  <span class="badge badge-unreported"><span aria-hidden="true">?</span> {}'
+                "</span>",
+                ngettext(
+                    "%(counter)s overdue without a report",
+                    "%(counter)s overdue without a report",
+                    unreported,
+                )
+                % {"counter": unreported},
+            )
+        )
+    if rule:
+        parts.append(format_html('\n  <p class="rule">{}</p>', Progress.RULE))
+    parts.append("\n</div>")
+    return mark_safe("".join(parts))
 
 
-@register.inclusion_tag("includes/status.html")
-def milestone_status(status: str) -> dict:
+@register.simple_tag
+def commitment_card(commitment, show_plans: bool = False) -> str:
+    """One card of a list of commitments: title, OGP ID, policy area, end, plans, progress.
+
+    Written here rather than by the template language: every list shows 25.
+    """
+    from plans.templatetags.portal import text
+
+    meta = []
+    if commitment.ogp_id:
+        meta.append(format_html('<span class="tag">{}</span>', commitment.ogp_id))
+    if commitment.primary_policy_area:
+        meta.append(format_html("<span>{}</span>", commitment.primary_policy_area.label))
+    if commitment.end:
+        meta.append(
+            format_html("<span>{} {}</span>", gettext("Ends"), date_filter(commitment.end, "M Y"))
+        )
+    plans = ""
+    if show_plans:
+        listed = list(commitment.action_plans.all())
+        plans = format_html(
+            '\n    <p class="card-plans">{}</p>',
+            mark_safe(
+                "".join(
+                    text(plan, "title") + ("" if i == len(listed) - 1 else "; ")
+                    for i, plan in enumerate(listed)
+                    if plan.is_published
+                )
+            ),
+        )
+    return format_html(
+        '<h3 class="card-title"><a href="{}">{}</a></h3>\n    <p class="card-meta">\n      {}\n'
+        "    </p>{}\n    {}",
+        commitment.get_absolute_url(),
+        text(commitment, "title"),
+        mark_safe("\n      ".join(meta)),
+        plans,
+        progress(commitment),
+    )
+
+
+STATUS_SYMBOLS = {
+    MilestoneStatus.FINISHED: "✓",
+    MilestoneStatus.IN_PROGRESS: "◐",
+    MilestoneStatus.STUCK: "■",
+    MilestoneStatus.INCOMPLETE: "✕",
+    MilestoneStatus.NOT_REPORTED: "?",
+}
+
+
+@register.simple_tag
+def milestone_status(status: str) -> str:
     """A status as words plus a symbol, never as colour alone."""
-    return {"status": status, "label": MilestoneStatus(status).label}
+    return format_html(
+        '<span class="status status-{}"><span class="status-symbol" aria-hidden="true">{}</span>'
+        " {}</span>",
+        status,
+        STATUS_SYMBOLS.get(status, "○"),
+        MilestoneStatus(status).label,
+    )
 
 
 COMMENTS_PAGE_SIZE = 30
