@@ -185,7 +185,7 @@ def _bounded_rank(qs):
     if len(newest) <= RANKED_MATCHES:
         return F("rank")
     return Case(
-        When(pk__in=newest[:RANKED_MATCHES], then=F("rank")),
+        When(pk__any_of=newest[:RANKED_MATCHES], then=F("rank")),
         default=Value(0.0),
         output_field=FloatField(),
     )

@@ -129,7 +129,9 @@ def member_detail(request, slug: str):
         plan_keys = [plan.pk for plan in plans]
     else:
         plan_keys = list(member_plans.order_by().values_list("pk", flat=True))
-    in_plans = _commitments().model.action_plans.through.objects.filter(actionplan__in=plan_keys)
+    in_plans = _commitments().model.action_plans.through.objects.filter(
+        actionplan_id__any_of=plan_keys
+    )
     commitments = _commitment_page(
         request,
         in_plans.values("commitment_id"),

@@ -46,3 +46,15 @@ def test_plans_in_implementation_and_the_others_split_every_plan():
     titles = {name: plan.title for name, plan in plans.items()}
     assert running == {titles["ends this month"], titles["runs this year"]}
     assert others == {titles["ended by month"], titles["ended by year"], titles["not started"]}
+
+
+def test_any_of_selects_by_a_list_of_keys_on_plain_and_related_fields():
+    member = make_member()
+    plans = [make_plan(member), make_plan(member), make_plan()]
+    keys = [plans[0].pk, plans[2].pk]
+    assert set(ActionPlan.objects.filter(pk__any_of=keys)) == {plans[0], plans[2]}
+    assert set(ActionPlan.objects.filter(member_id__any_of=[member.pk])) == set(plans[:2])
+    assert set(ActionPlan.objects.filter(member__any_of=[member.pk])) == set(plans[:2])
+    assert not ActionPlan.objects.filter(pk__any_of=[]).exists()
+    assert ActionPlan.objects.exclude(pk__any_of=[]).count() == 3
+    assert ActionPlan.objects.filter(pk__any_of=(key for key in keys)).count() == 2
