@@ -11,6 +11,7 @@ gets a 304. The CSRF token of a cached form is replaced with the visitor's own o
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import re
 import secrets
@@ -22,12 +23,14 @@ from django.core.cache import cache as default_cache
 from django.core.cache import caches
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
+from django.db import connection
 from django.db.models import QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response
+from django.utils.dateparse import parse_datetime
 from django.utils.functional import cached_property
 from django.utils.http import http_date
 
@@ -55,8 +58,29 @@ def current() -> tuple[int, object] | None:
     """
     state = getattr(_local, "state", _UNREAD)
     if state is _UNREAD:
-        state = _model().objects.filter(pk=1).values_list("version", "changed_at").first()
+        state = _read_version()
     return state
+
+
+def _read_version() -> tuple[int, object] | None:
+    # One statement, without building a query: every cached page served reads it.
+    model = _model()
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {quote('version')}, {quote('changed_at')} FROM "
+            f"{quote(model._meta.db_table)} WHERE {quote('id')} = %s",
+            [1],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    version, changed_at = row
+    if not isinstance(changed_at, datetime.datetime):  # SQLite returns text
+        changed_at = parse_datetime(changed_at)
+    if timezone.is_naive(changed_at):
+        changed_at = timezone.make_aware(changed_at, datetime.UTC)
+    return version, changed_at
 
 
 _UNREAD = object()

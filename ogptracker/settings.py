@@ -143,6 +143,7 @@ def postgres_planner_options(environ) -> str:
         options.append(f"-c random_page_cost={value:g}")
     return " ".join(options)
 
+
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
