@@ -80,15 +80,16 @@ MIDDLEWARE = [
     "ogptracker.middleware.ApiLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Anonymous public pages from the cache: after locale, CSRF and the security headers, which
+    # wrap it; before what only a visitor with a session needs (who is never served from it).
+    "ogptracker.pagecache.PublicPageCacheMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "portal.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "axes.middleware.AxesMiddleware",
-    # Anonymous public pages from the cache (after locale, CSRF and CSP, which wrap it).
-    "ogptracker.pagecache.PublicPageCacheMiddleware",
     "commitments.middleware.BatchedRollupsMiddleware",
     # Last, so it sees a view's Http404 first: the demo shows the portal's 404 page.
     "ogptracker.errors.FriendlyNotFoundMiddleware",
