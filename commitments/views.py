@@ -144,7 +144,11 @@ def home(request):
 
 
 def explore(request, data=None):
-    """Tuple (filter, ordered QuerySet, sort key) for the explorer and its CSV."""
+    """Tuple (filter, ordered QuerySet, sort key, ranked keys) for the explorer.
+
+    ``ranked``: when sorting by relevance finds more than RANKED_MATCHES, the keys of the newest
+    RANKED_MATCHES, which alone are ranked and come first (see ``_newest_matches``); else None.
+    """
     commitments = Commitment.objects.visible_to(request.user).for_listing()
     data = request.GET if data is None else data
     found = CommitmentFilter(data, queryset=commitments, request=request)
@@ -156,51 +160,61 @@ def explore(request, data=None):
     sort = request.GET.get("sort") or ("relevance" if searching else "number")
     if sort not in SORTS or (sort == "relevance" and not searching):
         sort = "number"
+    ranked = None
     if sort == "relevance":
-        qs = qs.annotate(relevance=_bounded_rank(qs))
+        ranked = _newest_matches(qs)
+        relevance = F("rank")
+        if ranked is not None:
+            # The unranked matches after every ranked one (a rank is never negative).
+            relevance = Case(
+                When(pk__any_of=ranked, then=F("rank")),
+                default=Value(-1.0),
+                output_field=FloatField(),
+            )
+        qs = qs.annotate(relevance=relevance)
     ordering = [
         F(field[1:]).desc(nulls_last=True)
         if field.startswith("-")
         else F(field).asc(nulls_last=True)
         for field in SORTS[sort][1]
     ]
-    return found, qs.order_by(*ordering), sort
+    return found, qs.order_by(*ordering), sort, ranked
 
 
-def _bounded_rank(qs):
-    """The rank of the newest RANKED_MATCHES matches of ``qs``, 0 for the others.
+def _newest_matches(qs) -> list[int] | None:
+    """The keys of the newest RANKED_MATCHES matches of ``qs`` when more match, else None.
 
     Ranking reads a commitment's whole search vector (kilobytes): ranking every commitment that
     mentions a common word ("participación": one in five) took over 100 ms. When more match,
     the newest RANKED_MATCHES are ranked and come first by relevance, then the others by number;
-    the count and every match are still there (the page says so).
+    the count and every match are still there (the page says so). Other databases rank every
+    match alike: nothing to bound.
     """
     if connection.vendor != "postgresql":
-        return F("rank")
+        return None
     # Keys read first, from the search index (``pk + 0``: not by walking the primary key
     # backwards and testing every commitment's vector).
     newest = list(
         qs.order_by((F("pk") + Value(0)).desc()).values_list("pk", flat=True)[: RANKED_MATCHES + 1]
     )
-    if len(newest) <= RANKED_MATCHES:
-        return F("rank")
-    return Case(
-        When(pk__any_of=newest[:RANKED_MATCHES], then=F("rank")),
-        default=Value(0.0),
-        output_field=FloatField(),
-    )
+    return newest[:RANKED_MATCHES] if len(newest) > RANKED_MATCHES else None
 
 
-def paginate_commitments(qs, number, per_page: int = PAGE_SIZE):
+def paginate_commitments(qs, number, per_page: int = PAGE_SIZE, ranked: list[int] | None = None):
     """A page of ``qs`` in two steps: the page's keys from a narrow query, then its 25 rows.
 
     Sorting and skipping touch only keys (and whatever the order needs); the wide rows, their
-    progress counts and related rows are loaded for the page alone.
+    progress counts and related rows are loaded for the page alone. With ``ranked`` keys (see
+    ``explore``), which come first, a page among them sorts those alone, and a later page the
+    others alone, by number.
     """
     keys_qs = qs.values_list("pk", flat=True)
     # Counting every match is the costly part: counted once per version of the data.
     page = pagecache.CountOncePaginator(keys_qs, per_page).get_page(number)
-    keys = list(page.object_list)
+    if ranked:
+        keys = _ranked_page_keys(qs, ranked, page.start_index() - 1, page.end_index())
+    else:
+        keys = list(page.object_list)
     rows = Commitment.objects.filter(pk__in=keys).for_listing()
     if hasattr(qs.query, "annotations") and "rank" in qs.query.annotations:
         rows = rows.annotate(rank=qs.query.annotations["rank"])
@@ -209,10 +223,22 @@ def paginate_commitments(qs, number, per_page: int = PAGE_SIZE):
     return page
 
 
+def _ranked_page_keys(qs, ranked: list[int], start: int, end: int) -> list[int]:
+    """Keys of rows ``start``–``end`` of ``qs``, whose first ``len(ranked)`` rows are ``ranked``."""
+    keys = []
+    if start < len(ranked):
+        among = qs.filter(pk__any_of=ranked).values_list("pk", flat=True)
+        keys += among[start : min(end, len(ranked))]
+    if end > len(ranked):
+        others = qs.exclude(pk__any_of=ranked).order_by(F("number").asc(nulls_last=True), "pk")
+        keys += others.values_list("pk", flat=True)[max(start - len(ranked), 0) : end - len(ranked)]
+    return keys
+
+
 def commitment_list(request):
     """The explorer: filters in the query string, counts, sorting, pagination, CSV link."""
     data, matches = choices.resolve(request.GET)
-    found, qs, sort = explore(request, data)
+    found, qs, sort, ranked = explore(request, data)
     searchable = choices.make_searchable(found.form, matches, data)
     for field in found.form.fields.values():
         if getattr(field, "empty_label", None) is not None:
@@ -229,7 +255,7 @@ def commitment_list(request):
         ("true", _("Only commitments with overdue milestones")),
         ("false", _("Only commitments without overdue milestones")),
     ]
-    page = paginate_commitments(qs, request.GET.get("page"))
+    page = paginate_commitments(qs, request.GET.get("page"), ranked=ranked)
     query = data.copy()
     query.pop("page", None)
     csv_query = query.copy()
@@ -242,7 +268,7 @@ def commitment_list(request):
             "searchable": searchable,
             "page": page,
             "sort": sort,
-            "ranked_matches": RANKED_MATCHES if connection.vendor == "postgresql" else None,
+            "ranked_matches": RANKED_MATCHES if ranked else None,
             "sorts": [(key, label) for key, (label, _fields) in SORTS.items()],
             "query": query.urlencode(),
             "csv_query": csv_query.urlencode(),

@@ -232,3 +232,29 @@ def test_explorer_ranks_the_newest_matches_when_too_many_match(client, monkeypat
     assert note.replace("2", "3") not in response.content.decode()
     if POSTGRES:
         assert found[-1] == "Caravans"  # all three ranked: the text-only match last
+
+
+def test_pages_of_a_bounded_ranking_list_every_match_once(monkeypatch, rf):
+    from django.contrib.auth.models import AnonymousUser
+
+    from commitments import views
+
+    monkeypatch.setattr(views, "RANKED_MATCHES", 3)
+    for number in range(1, 8):
+        make_commitment(title=f"Transparency {number}", number=number)
+    make_commitment(title="Unrelated", number=8)
+    request = rf.get("/en/commitments/", {"q": "transparency"})
+    request.user = AnonymousUser()
+    _found, qs, sort, ranked = views.explore(request)
+    assert sort == "relevance"
+    pages = [views.paginate_commitments(qs, n, per_page=2, ranked=ranked) for n in (1, 2, 3, 4)]
+    listed = [c.title for page in pages for c in page.object_list]
+    assert sorted(listed) == sorted(f"Transparency {n}" for n in range(1, 8))  # each once
+    if POSTGRES:
+        # The three newest (5, 6, 7: equal rank, then by number) first, page 2 straddling
+        # them and the others, which follow by number.
+        assert ranked is not None and len(ranked) == 3
+        assert listed == [f"Transparency {n}" for n in (5, 6, 7, 1, 2, 3, 4)]
+    else:
+        assert ranked is None
+        assert listed == [f"Transparency {n}" for n in range(1, 8)]
