@@ -485,12 +485,15 @@ class CommitmentAdmin(CommitmentImportMixin, MonthFieldsMixin, BilingualAdmin):
             | Q(institution__name__icontains=term)
             | Q(institution__name_en__icontains=term)
         ).values("commitment_id")
+        # One set of keys from three index look-ups (a UNION), not three tests of every
+        # commitment of the list; an OGP ID is capital letters and digits, so it is compared
+        # as such (by its index), not case-insensitively (by reading every commitment).
         found = (
-            Q(pk__in=Commitment.objects.search(term).values("pk"))
-            | Q(ogp_id__iexact=term)
-            | Q(pk__in=institutions)
+            Commitment.objects.search(term)
+            .values("pk")
+            .union(Commitment.objects.filter(ogp_id=term.upper()).values("pk"), institutions)
         )
-        return queryset.filter(found), False
+        return queryset.filter(pk__in=found), False
 
     @admin.display(description=_("action plans"))
     def plans(self, obj):

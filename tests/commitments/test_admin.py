@@ -553,3 +553,23 @@ def test_a_late_page_of_commitments_lists_its_own_rows_in_order(client, secretar
     listed = [f"Numbered {n:02d}" for n in range(1, 8) if f"Numbered {n:02d}" in page]
     assert listed == ["Numbered 04", "Numbered 05", "Numbered 06"]
     assert page.index("Numbered 04") < page.index("Numbered 05") < page.index("Numbered 06")
+
+
+@pytest.mark.sqlite
+def test_the_commitment_list_searches_words_ogp_ids_and_institutions(client, secretariat):
+    infoem = make_institution(name="Instituto de Transparencia", acronym="INFOEM")
+    culture = make_commitment(title="Participación ciudadana", ogp_id="MXMEX0009", lead=infoem)
+    other = make_commitment(title="Open budget", ogp_id="MXMEX0010")
+    make_commitment(title="Courts", lead=make_institution(name="Poder Judicial"))
+    client.force_login(secretariat)
+
+    def found(term):
+        response = client.get("/admin/commitments/commitment/", {"q": term})
+        assert response.status_code == 200
+        return {c.pk for c in response.context["cl"].result_list}
+
+    assert found("participacion") == {culture.pk}  # accents ignored
+    assert found("mxmex0010") == {other.pk}  # an OGP ID in any case
+    assert found("infoem") == {culture.pk}  # an institution's acronym…
+    assert found("transparencia") == {culture.pk}  # …or part of its name, each once
+    assert found("nothing like it") == set()
