@@ -379,8 +379,9 @@ def test_the_home_page_is_bounded_and_links_to_the_full_lists(client):
 @pytest.mark.parametrize("url", ["/en/members/", "/en/institutions/", "/en/plans/", "/en/"])
 def test_list_pages_query_counts_do_not_grow(client, url):
     def build(count):
-        for _ in range(count):
-            make_commitment(make_plan(make_member()), milestones=2, lead=make_institution())
+        with batched():  # the roll-ups recounted once, at the end (this is about reading)
+            for _ in range(count):
+                make_commitment(make_plan(make_member()), milestones=2, lead=make_institution())
 
     def measure():
         client.get(url)  # per-process look-ups (content types) first
@@ -402,11 +403,13 @@ def test_the_explorer_query_count_does_not_grow(client):
         return len(queries)
 
     plan = make_plan()
-    for _ in range(3):
-        make_commitment(plan, milestones=2)
+    with batched():  # the roll-ups recounted once, at the end (this is about reading)
+        for _ in range(3):
+            make_commitment(plan, milestones=2)
     few = measure()
-    for _ in range(27):
-        make_commitment(plan, milestones=2)
+    with batched():
+        for _ in range(27):
+            make_commitment(plan, milestones=2)
     assert measure() == few <= 12
 
 
