@@ -209,6 +209,18 @@ class CommitmentQuerySet(models.QuerySet):
         """
         return self if is_secretariat(user) else self.published()
 
+    def of_plan_visible_to(self, plan, user) -> CommitmentQuerySet:
+        """The plan's commitments the user may see (``visible_to``), selected by key.
+
+        In a published plan a published commitment is public: no need to look, row by row, for
+        a published plan of its own.
+        """
+        keys = self.model.action_plans.through.objects.filter(actionplan=plan)
+        of_plan = self.filter(pk__in=keys.values("commitment_id"))
+        if not is_secretariat(user) and plan.status == "published":
+            return of_plan.filter(is_published=True)
+        return of_plan.visible_to(user)
+
     def with_progress(self) -> CommitmentQuerySet:
         """Annotate milestone counts: finished, total and overdue.
 
