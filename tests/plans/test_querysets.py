@@ -58,3 +58,45 @@ def test_any_of_selects_by_a_list_of_keys_on_plain_and_related_fields():
     assert not ActionPlan.objects.filter(pk__any_of=[]).exists()
     assert ActionPlan.objects.exclude(pk__any_of=[]).count() == 3
     assert ActionPlan.objects.filter(pk__any_of=(key for key in keys)).count() == 2
+
+
+@pytest.mark.parametrize("persona", ["anonymous", "implementer", "evaluator", "secretariat"])
+def test_a_plans_visible_commitments_are_its_own_that_the_persona_may_see(persona):
+    from django.contrib.auth.models import AnonymousUser
+
+    from commitments.models import Commitment
+    from tests.factories import (
+        make_commitment,
+        make_evaluator,
+        make_implementer,
+        make_institution,
+        make_secretariat,
+    )
+
+    lead = make_institution()
+    user = {
+        "anonymous": AnonymousUser,
+        "implementer": lambda: make_implementer(lead),
+        "evaluator": make_evaluator,
+        "secretariat": make_secretariat,
+    }[persona]()
+    published, draft = make_plan(), make_plan(published=False)
+    public = make_commitment(published, title="public", lead=lead)
+    unpublished = make_commitment(published, title="unpublished", lead=lead, published=False)
+    in_draft = make_commitment(draft, title="in draft", lead=lead)
+    in_both = make_commitment(draft, title="in both", lead=lead)
+    in_both.action_plans.add(published)
+    make_commitment(title="another plan's", lead=lead)
+
+    def titles(plan):
+        found = Commitment.objects.of_plan_visible_to(plan, user)
+        return sorted(found.values_list("title", flat=True))
+
+    if persona == "secretariat":
+        assert titles(published) == sorted([public.title, unpublished.title, in_both.title])
+        assert titles(draft) == sorted([in_draft.title, in_both.title])
+    else:
+        # Drafts are the secretariat's: an implementer sees its own institution's drafts in
+        # the admin only.
+        assert titles(published) == sorted([public.title, in_both.title])
+        assert titles(draft) == [in_both.title]
