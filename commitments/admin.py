@@ -21,6 +21,7 @@ from django.utils.translation import ngettext
 
 from commitments.admin_import import CommitmentImportMixin
 from commitments.models import (
+    LONG_TEXTS,
     Commitment,
     CommitmentInstitution,
     EvidenceLink,
@@ -35,7 +36,7 @@ from commitments.services import (
     record_milestone_update,
 )
 from ogptracker.admin_guards import BoundedActionsMixin
-from ogptracker.admin_lists import BoundedInlineMixin, KeysFirstPaginator
+from ogptracker.admin_lists import BoundedInlineMixin, KeysFirstAdminMixin
 from ogptracker.bilingual_admin import BilingualAdmin, BilingualStackedInline
 from ogptracker.languages import MissingTranslationFilter
 from ogptracker.uploads import MAX_EVIDENCE_FILES, check_evidence_file
@@ -408,7 +409,7 @@ class MilestoneInline(BoundedInlineMixin, MonthFieldsMixin, BilingualStackedInli
 
 
 @admin.register(Commitment)
-class CommitmentAdmin(CommitmentImportMixin, MonthFieldsMixin, BilingualAdmin):
+class CommitmentAdmin(KeysFirstAdminMixin, CommitmentImportMixin, MonthFieldsMixin, BilingualAdmin):
     month_fields = ("start", "end")
     list_display = ["title", "ogp_id", "plans", "progress", "overdue", "is_published"]
     list_filter = [
@@ -422,7 +423,6 @@ class CommitmentAdmin(CommitmentImportMixin, MonthFieldsMixin, BilingualAdmin):
         "is_published",
     ]
     list_select_related = ["primary_policy_area"]
-    paginator = KeysFirstPaginator
     search_fields = ["title", "ogp_id", "institutions__name", "institutions__acronym"]
     filter_horizontal = ["ogp_values"]
     # Thousands of plans: a searchable field, never a list of every one.
@@ -472,6 +472,17 @@ class CommitmentAdmin(CommitmentImportMixin, MonthFieldsMixin, BilingualAdmin):
             .with_progress()
             .select_related("primary_policy_area", "primary_sector")
             .prefetch_related("action_plans")
+        )
+
+    def list_rows(self, request):
+        # A row of the list names its plans: their titles, never their questionnaires.
+        plans = ActionPlan.objects.only("pk", "title", "title_es", "title_en", "original_language")
+        return (
+            super()
+            .list_rows(request)
+            .defer(*LONG_TEXTS)
+            .prefetch_related(None)
+            .prefetch_related(Prefetch("action_plans", queryset=plans))
         )
 
     def get_search_results(self, request, queryset, search_term):

@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.forms.models import _get_foreign_key
 from django.http import HttpResponseRedirect
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -78,6 +79,16 @@ def version_of(model_admin, request, obj: models.Model, *, lock: bool = False) -
 
 class BoundedActionsMixin:
     """Refuse a bulk action on more than ``MAX_ADMIN_ACTION_ROWS`` rows, before it runs."""
+
+    def action_checkbox(self, obj):
+        """A row's selection box, the same HTML as Django's, written directly rather than by
+        rendering a checkbox widget's template once per row (a third of a 100-row list)."""
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+            helpers.ACTION_CHECKBOX_NAME,
+            str(obj.pk),
+            format_html(_("Select this object for an action - {}"), str(obj)),
+        )
 
     def response_action(self, request, queryset, **kwargs):
         if request.POST.get("select_across") == "1":

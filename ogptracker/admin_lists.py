@@ -3,7 +3,8 @@
 - ``LabelledChangeFormMixin``: a change form's searchable fields, and its inlines', read the
   labels of their current choices from the objects already loaded, or in one query per field
   for the whole formset, never one per form.
-- ``KeysFirstPaginator``: a late changelist page costs what the first one does.
+- ``KeysFirstPaginator``, ``KeysFirstAdminMixin``: a late changelist page costs what the first
+  one does, and a searched one searches once for its keys.
 - ``BoundedInlineMixin``: an inline edits at most ``limit`` related rows on its parent's page and
   says where the others are edited.
 """
@@ -153,11 +154,39 @@ class BoundedInlineMixin:
 class KeysFirstPaginator(Paginator):
     """A changelist paginator that finds the keys of a page first, then loads those rows with
     their annotations: a late page (OFFSET 10,000) skips rows without computing their
-    per-row sub-queries (progress counts) for every row it skips."""
+    per-row sub-queries (progress counts) for every row it skips.
+
+    ``rows``: where the page's rows are loaded from by key (see ``KeysFirstAdminMixin``);
+    without it, from the filtered list itself, whose search and filters then run twice.
+    """
+
+    def __init__(self, object_list, per_page, *args, rows: QuerySet | None = None, **kwargs):
+        super().__init__(object_list, per_page, *args, **kwargs)
+        self.rows = rows
 
     def _get_page(self, object_list, number, paginator):
         if isinstance(object_list, QuerySet):
             keys = list(object_list.values_list("pk", flat=True))
-            loaded = {obj.pk: obj for obj in self.object_list.filter(pk__in=keys)}
+            rows = self.object_list if self.rows is None else self.rows
+            loaded = {obj.pk: obj for obj in rows.filter(pk__any_of=keys)}
             object_list = [loaded[key] for key in keys if key in loaded]
         return super()._get_page(object_list, number, paginator)
+
+
+class KeysFirstAdminMixin:
+    """For ModelAdmins: a changelist page's keys are found by the list's search, filters and
+    order; its rows are then loaded by those keys alone (``list_rows``), not searched again."""
+
+    paginator = KeysFirstPaginator
+
+    def list_rows(self, request) -> QuerySet:
+        """The admin's own rows, with what the list shows; the page's keys select among them."""
+        rows = self.get_queryset(request).order_by()
+        if isinstance(self.list_select_related, list | tuple) and self.list_select_related:
+            rows = rows.select_related(*self.list_select_related)
+        return rows
+
+    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        return self.paginator(
+            queryset, per_page, orphans, allow_empty_first_page, rows=self.list_rows(request)
+        )

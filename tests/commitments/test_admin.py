@@ -578,3 +578,44 @@ def test_the_commitment_list_searches_words_ogp_ids_and_institutions(client, sec
     assert found("infoem") == {culture.pk}  # an institution's acronym…
     assert found("transparencia") == {culture.pk}  # …or part of its name, each once
     assert found("nothing like it") == set()
+
+
+@pytest.mark.sqlite
+def test_a_searched_commitment_list_searches_for_its_keys_and_loads_the_rows_by_them(
+    client, secretariat
+):
+    plan = make_commitment(title_es="Participación en salud").action_plans.get()
+    for number in range(2, 5):
+        make_commitment(plan, title_es=f"Participación {number}")
+    make_commitment(title_es="Caminos")
+    client.force_login(secretariat)
+    with CaptureQueriesContext(connection) as searched:
+        response = client.get("/admin/commitments/commitment/", {"q": "participacion"})
+    assert {c.title for c in response.context["cl"].result_list} == {
+        "Participación en salud",
+        *(f"Participación {number}" for number in range(2, 5)),
+    }
+    cell = f'<td class="field-plans">{plan.title}</td>'
+    assert response.content.decode().count(cell) == 4  # each row names its plan
+    # The search runs for the count and for the page's keys; the rows are read by key.
+    reads = [q["sql"] for q in searched.captured_queries]
+    assert sum("search_vector" in sql or "search_text" in sql for sql in reads) == 2
+    with CaptureQueriesContext(connection) as plain:
+        client.get("/admin/commitments/commitment/")
+    assert len(searched) == len(plain)
+
+
+def test_a_rows_selection_box_is_the_one_django_draws():
+    from django.contrib import admin
+    from django.utils import translation
+
+    from commitments.models import Commitment
+
+    commitment = make_commitment(title_en='Data <b>&</b> "quotes"', title_es="Datos <i>")
+    model_admin = admin.site._registry[Commitment]
+    for language in ("en", "es"):
+        with translation.override(language):
+            assert model_admin.action_checkbox(commitment) == admin.ModelAdmin.action_checkbox(
+                model_admin, commitment
+            )
+    assert "&lt;b&gt;" in model_admin.action_checkbox(commitment)
