@@ -227,7 +227,13 @@ def _ranked_page_keys(qs, ranked: list[int], start: int, end: int) -> list[int]:
     """Keys of rows ``start``–``end`` of ``qs``, whose first ``len(ranked)`` rows are ``ranked``."""
     keys = []
     if start < len(ranked):
-        among = qs.filter(pk__any_of=ranked).values_list("pk", flat=True)
+        # ``qs`` selected the ranked keys: they are ranked, not searched and filtered again.
+        among = (
+            qs.model.objects.filter(pk__any_of=ranked)
+            .annotate(relevance=qs.query.annotations["rank"])
+            .order_by(*qs.query.order_by)
+            .values_list("pk", flat=True)
+        )
         keys += among[start : min(end, len(ranked))]
     if end > len(ranked):
         others = qs.exclude(pk__any_of=ranked).order_by(F("number").asc(nulls_last=True), "pk")
