@@ -258,3 +258,26 @@ def test_pages_of_a_bounded_ranking_list_every_match_once(monkeypatch, rf):
     else:
         assert ranked is None
         assert listed == [f"Transparency {n}" for n in range(1, 8)]
+
+
+def test_the_newest_matches_are_found_however_the_matches_spread_over_the_keys(monkeypatch, rf):
+    from django.contrib.auth.models import AnonymousUser
+
+    from commitments import views
+
+    monkeypatch.setattr(views, "RANKED_MATCHES", 2)
+    # Ten old matches far below a few newer commitments that do not match: the first range of
+    # keys looked at (sized by the share that matches) holds none of them.
+    for offset in range(10):
+        make_commitment(pk=1_000_000 + offset, title=f"Transparency {offset}", number=offset)
+    for offset in range(3):
+        make_commitment(pk=2_000_000 + offset, title=f"Roads {offset}")
+    request = rf.get("/en/commitments/", {"q": "transparency"})
+    request.user = AnonymousUser()
+    _found, qs, _sort, ranked = views.explore(request)
+    if POSTGRES:
+        assert ranked == [1_000_009, 1_000_008]
+    else:
+        assert ranked is None  # every match ranks alike
+    monkeypatch.setattr(views, "RANKED_MATCHES", 10)
+    assert views.explore(request)[3] is None  # no more matches than are ranked
