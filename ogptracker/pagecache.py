@@ -95,6 +95,8 @@ def count_once(queryset) -> int:
     state = current()
     if state is None or not isinstance(queryset, QuerySet):
         return queryset.count() if isinstance(queryset, QuerySet) else len(queryset)
+    # The order never changes a count: a list and its sorted or ranked versions share one.
+    queryset = queryset.order_by()
     try:
         sql, params = queryset.query.sql_with_params()
     except EmptyResultSet:

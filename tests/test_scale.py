@@ -487,3 +487,24 @@ def test_generate_scale_refuses_impossible_sizes():
         call_command(
             "generate_scale", "--commitments=10", "--milestones=5", "--seed=9", stdout=io.StringIO()
         )
+
+
+@pytest.mark.sqlite
+def test_a_list_is_counted_once_per_version_whatever_its_order():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from commitments.models import Commitment
+    from ogptracker import pagecache
+
+    make_commitment(title="Transparency")
+    make_commitment(title="Roads")
+    pagecache.bump()
+    published = Commitment.objects.published()
+    with CaptureQueriesContext(connection) as counted:
+        assert pagecache.count_once(published.order_by("title")) == 2
+        assert pagecache.count_once(published.order_by("-pk")) == 2
+        assert pagecache.count_once(published.filter(title="Roads")) == 1
+    assert sum("COUNT(" in query["sql"] for query in counted.captured_queries) == 2
+    make_commitment(title="Courts")  # a new version of the data: counted again
+    assert pagecache.count_once(published.order_by("title")) == 3
