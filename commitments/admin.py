@@ -411,7 +411,7 @@ class MilestoneInline(BoundedInlineMixin, MonthFieldsMixin, BilingualStackedInli
 @admin.register(Commitment)
 class CommitmentAdmin(KeysFirstAdminMixin, CommitmentImportMixin, MonthFieldsMixin, BilingualAdmin):
     month_fields = ("start", "end")
-    list_display = ["title", "ogp_id", "plans", "progress", "overdue", "is_published"]
+    list_display = ["title", "ogp_id", "plans", "progress", "overdue", "is_published", "shown"]
     list_filter = [
         MemberFilter,
         PlanFilter,
@@ -517,6 +517,11 @@ class CommitmentAdmin(KeysFirstAdminMixin, CommitmentImportMixin, MonthFieldsMix
     @admin.display(description=_("overdue milestones"), ordering="n_overdue")
     def overdue(self, obj):
         return obj.n_overdue
+
+    @admin.display(description=_("shown to the public"), boolean=True, ordering="is_public")
+    def shown(self, obj):
+        # Published and in a published plan: a published commitment of a draft plan is not.
+        return obj.is_public
 
     @admin.display(description=_("history of status changes"))
     def history(self, obj):

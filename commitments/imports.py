@@ -75,6 +75,7 @@ from commitments.models import (
     MilestoneStatus,
     ogp_id_validator,
 )
+from commitments.rollups import refresh_rollups
 from commitments.search import COMMITMENT_TEXTS as SEARCH_TEXTS
 from commitments.search import MILESTONE_TEXTS as SEARCH_MILESTONE_TEXTS
 from commitments.search import _versions, normalise
@@ -801,6 +802,10 @@ class _Importer:
         # Commitments the commitments file creates, for milestones of the same import.
         self.pending_ogp_ids: set[str] = set()
         self.pending_local: set[tuple[str, int]] = set()
+        # What the written rows touched, for the roll-ups and public flags (bulk writes send
+        # no signals): commitments written or given milestones, plans a commitment left.
+        self.touched_commitments: set[int] = set()
+        self.touched_plans: set[int] = set()
 
     def load(self) -> None:
         plans = ActionPlan.objects.select_related("member").order_by("pk")
@@ -1440,7 +1445,9 @@ class _Commitments:
                 [*update_fields, "updated_at"],
             )
         self.write_links(links)
-        _refresh_search(commitment.pk for _row, commitment, *_rest in links)
+        written = [commitment.pk for _row, commitment, *_rest in links]
+        self.importer.touched_commitments.update(written)
+        _refresh_search(written)
 
     def roles(self, row: Row, existing: Commitment | None) -> dict[str, str]:
         """{institution name: role} as the row leaves them (absent columns keep theirs)."""
@@ -1514,6 +1521,7 @@ class _Commitments:
                 through.objects.filter(
                     commitment_id=commitment_id, **{f"{column}__in": pks}
                 ).delete()
+        importer.touched_plans.update(pk for _commitment_id, pk in drop_plans)
         PlanLink.objects.bulk_create(plan_links, batch_size=CHUNK_ROWS)
         ValueLink.objects.bulk_create(value_links, batch_size=CHUNK_ROWS)
         if gone_roles:
@@ -1818,6 +1826,7 @@ class _Milestones:
         for milestone, new_status, note in statuses:
             # The one writer of statuses: permission, history entry and roll-ups live there.
             change_milestone_status(milestone=milestone, new_status=new_status, by=by, note=note)
+        self.importer.touched_commitments.update(touched)
         _refresh_search(touched)
 
 
@@ -1887,6 +1896,9 @@ def import_commitments(
             _pass(importer, files, write=True)
             if not checked.ok:
                 raise _Rollback
+            # Bulk writes send no signals: the roll-ups and public flags of what was written
+            # are recounted here, by their one writer.
+            refresh_rollups(commitments=importer.touched_commitments, plans=importer.touched_plans)
     except _Rollback:
         checked.rows, checked.milestone_rows = [], []
         return checked

@@ -193,13 +193,23 @@ LONG_TEXTS = tuple(
 ) + ("search_text", "search_vector")
 
 
+def public_rule() -> Q:
+    """What makes a commitment public: published, and in at least one published plan."""
+    from plans.models import ActionPlan
+
+    in_published_plan = ActionPlan.objects.published().filter(commitments=OuterRef("pk"))
+    return Q(Exists(in_published_plan), is_published=True)
+
+
 class CommitmentQuerySet(models.QuerySet):
     def published(self) -> CommitmentQuerySet:
-        """Published commitments that belong to at least one published plan."""
-        from plans.models import ActionPlan
+        """Published commitments that belong to at least one published plan.
 
-        in_published_plan = ActionPlan.objects.published().filter(commitments=OuterRef("pk"))
-        return self.filter(Exists(in_published_plan), is_published=True)
+        Read from ``is_public``, which the roll-ups' writer keeps equal to ``public_rule()``
+        (see ``commitments.rollups.refresh_public``): a page walks an index of the public
+        commitments instead of looking for a published plan of each one.
+        """
+        return self.filter(is_public=True)
 
     def visible_to(self, user) -> CommitmentQuerySet:
         """Published commitments; only the secretariat sees drafts on the public pages.
@@ -210,16 +220,9 @@ class CommitmentQuerySet(models.QuerySet):
         return self if is_secretariat(user) else self.published()
 
     def of_plan_visible_to(self, plan, user) -> CommitmentQuerySet:
-        """The plan's commitments the user may see (``visible_to``), selected by key.
-
-        In a published plan a published commitment is public: no need to look, row by row, for
-        a published plan of its own.
-        """
+        """The plan's commitments the user may see (``visible_to``), selected by key."""
         keys = self.model.action_plans.through.objects.filter(actionplan=plan)
-        of_plan = self.filter(pk__in=keys.values("commitment_id"))
-        if not is_secretariat(user) and plan.status == "published":
-            return of_plan.filter(is_published=True)
-        return of_plan.visible_to(user)
+        return self.filter(pk__in=keys.values("commitment_id")).visible_to(user)
 
     def with_progress(self) -> CommitmentQuerySet:
         """Annotate milestone counts: finished, total and overdue.
@@ -367,6 +370,9 @@ class Commitment(Translatable):
         _("commitment end"), null=True, blank=True, help_text=_("Month precision: the 1st.")
     )
     is_published = models.BooleanField(_("published"), default=False)
+    # Published and in a published plan: what the public sees (``public_rule``), kept by the
+    # roll-ups' writer on every change of either, never typed.
+    is_public = models.BooleanField(_("public"), default=False, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     # Filled on PostgreSQL by a trigger from the commitment's and its milestones' texts
@@ -383,7 +389,15 @@ class Commitment(Translatable):
         verbose_name = _("commitment")
         verbose_name_plural = _("commitments")
         # The explorer's default order, walked from the start of a page.
-        indexes = [models.Index(fields=["number", "id"], name="commitment_number_order")]
+        indexes = [
+            models.Index(fields=["number", "id"], name="commitment_number_order"),
+            # The public lists' order, walked without reading the commitments themselves.
+            models.Index(
+                fields=["number", "id"],
+                condition=Q(is_public=True),
+                name="commitment_public_number",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["ogp_id"],
@@ -586,17 +600,10 @@ class Milestone(Translatable):
 
 class MilestoneUpdateQuerySet(models.QuerySet):
     def published(self) -> MilestoneUpdateQuerySet:
-        """Updates of published commitments, checked row by row.
-
-        Correlated, so “the newest N” walks the date index and stops after N instead of first
-        listing every visible milestone.
-        """
-        from plans.models import ActionPlan
-
-        in_published_plan = ActionPlan.objects.published().filter(
-            commitments=OuterRef("milestone__commitment_id")
-        )
-        return self.filter(Exists(in_published_plan), milestone__commitment__is_published=True)
+        """Updates of public commitments, checked row by row (``Commitment.is_public``), so “the
+        newest N” walks the date index and stops after N instead of first listing every visible
+        milestone."""
+        return self.filter(milestone__commitment__is_public=True)
 
     def visible_to(self, user) -> MilestoneUpdateQuerySet:
         """Updates of published commitments; the secretariat sees those of drafts too."""

@@ -12,7 +12,9 @@ One writer: ``refresh_rollups`` recomputes the rows a change touches. Signals ca
 save and delete of milestones, commitments, their institutions and plans, whatever path writes
 (status service, admin, inlines, bulk actions, API, imports, commands); inside ``batched()`` the
 work waits until the block ends (the request middleware batches each request), otherwise it runs
-at once, in the writer's transaction. ``recompute_rollups`` rebuilds every row and reports drift.
+at once, in the writer's transaction. The same writer keeps each commitment's ``is_public``
+flag (``refresh_public``), which public lists read. ``recompute_rollups`` rebuilds every row and
+flag and reports drift.
 """
 
 from __future__ import annotations
@@ -372,13 +374,55 @@ def refresh_rollups(keys=(), *, commitments=(), plans=()) -> None:
     if pending is not None:
         pending.update(work)
         return
+    commitment_ids = [pk for scope, pk in work if scope == COMMITMENT]
+    plan_ids = [pk for scope, pk in work if scope == PLANS_OF]
     keys = {key for key in work if key[0] not in {COMMITMENT, PLANS_OF}}
-    keys |= keys_for_commitments([pk for scope, pk in work if scope == COMMITMENT])
-    keys |= keys_for_plans([pk for scope, pk in work if scope == PLANS_OF])
+    keys |= keys_for_commitments(commitment_ids)
+    keys |= keys_for_plans(plan_ids)
     with transaction.atomic():
+        refresh_public(commitment_ids, plan_ids)
         for scope, object_id in sorted(keys):
             recompute(scope, object_id)
     _bump()
+
+
+def refresh_public(commitment_ids=(), plan_ids=()) -> int:
+    """Set ``Commitment.is_public`` to ``public_rule()`` for these commitments and those of
+    these plans; return how many changed. Only rows whose flag differs are written."""
+    from commitments.models import Commitment, public_rule
+
+    through = Commitment.action_plans.through
+    chosen = models.Q(pk__in=[pk for pk in commitment_ids if pk])
+    plan_ids = [pk for pk in plan_ids if pk]
+    if plan_ids:
+        chosen |= models.Q(
+            pk__in=through.objects.filter(actionplan_id__in=plan_ids).values("commitment_id")
+        )
+    commitments = Commitment.objects.filter(chosen)
+    rule = public_rule()
+    shown = commitments.filter(rule, is_public=False).update(is_public=True)
+    hidden = commitments.filter(is_public=True).exclude(rule).update(is_public=False)
+    return shown + hidden
+
+
+def recompute_public(*, fix: bool = True) -> list[tuple[str, int, str]]:
+    """Compare every commitment's ``is_public`` with ``public_rule()``; return those that
+    differed ("commitment", id, what) and, if ``fix``, correct them."""
+    from commitments.models import Commitment, public_rule
+
+    rule = public_rule()
+    hidden = list(Commitment.objects.filter(rule, is_public=False).values_list("pk", flat=True))
+    shown = list(
+        Commitment.objects.filter(is_public=True).exclude(rule).values_list("pk", flat=True)
+    )
+    drift = [("commitment", pk, "public, but not shown") for pk in hidden]
+    drift += [("commitment", pk, "shown, but not public") for pk in shown]
+    if fix and drift:
+        with transaction.atomic():
+            Commitment.objects.filter(pk__in=hidden).update(is_public=True)
+            Commitment.objects.filter(pk__in=shown).update(is_public=False)
+            _bump()
+    return sorted(drift, key=lambda row: row[1])
 
 
 def _bump() -> None:
@@ -519,9 +563,11 @@ def _commitment_plans_changed(sender, instance, action, reverse, model, pk_set, 
         # Which plans and commitments are about to part: gone from the table after the clear.
         if reverse:
             ids = list(instance.commitments.values_list("pk", flat=True))
-            _remember(instance, keys_for_commitments(ids) | keys_for_plans([instance.pk]))
+            keys = keys_for_commitments(ids) | keys_for_plans([instance.pk])
         else:
-            _remember(instance, keys_for_commitments([instance.pk]))
+            ids = [instance.pk]
+            keys = keys_for_commitments(ids)
+        _remember(instance, keys | {(COMMITMENT, pk) for pk in ids})
         return
     if action == "post_clear":
         refresh_rollups(getattr(instance, "_rollup_keys", set()))
@@ -566,7 +612,13 @@ def _plan_saved(sender, instance, raw=False, created=False, **kwargs):
 
 
 def _plan_before_delete(sender, instance, **kwargs):
-    _remember(instance, keys_for_plans([instance.pk]))
+    # Its commitments may stop being public when its links are gone.
+    from commitments.models import Commitment
+
+    ids = Commitment.action_plans.through.objects.filter(actionplan_id=instance.pk).values_list(
+        "commitment_id", flat=True
+    )
+    _remember(instance, keys_for_plans([instance.pk]) | {(COMMITMENT, pk) for pk in ids})
 
 
 def _plan_deleted(sender, instance, **kwargs):

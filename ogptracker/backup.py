@@ -178,8 +178,11 @@ def restore_backup(archive_path: Path, *, replace: bool = False) -> dict:
             call_command("flush", interactive=False, verbosity=0)
             ContentType.objects.clear_cache()  # flush gave content types new ids
             call_command("loaddata", str(Path(work) / "data.xml"), verbosity=0)
-            from commitments.rollups import recompute_all, recompute_histories
+            from commitments.rollups import recompute_all, recompute_histories, recompute_public
 
+            # Derived figures are recounted, whatever the archive held (an older archive has
+            # no public flags).
+            recompute_public()
             recompute_all()
             recompute_histories()
         for name, root in _file_roots().items():

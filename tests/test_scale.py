@@ -22,7 +22,16 @@ from commitments.models import (
     MilestoneStatus,
     MilestoneUpdate,
 )
-from commitments.rollups import MEMBER, PLAN, SITE, PublicVersion, Rollup, batched, recompute_all
+from commitments.rollups import (
+    MEMBER,
+    PLAN,
+    SITE,
+    PublicVersion,
+    Rollup,
+    batched,
+    recompute_all,
+    recompute_public,
+)
 from commitments.services import change_milestone_status
 from plans.models import ActionPlan, Document, Institution, Member
 from tests.factories import (
@@ -41,8 +50,9 @@ LONG_AGO = datetime.date(2020, 1, 1)
 
 
 def assert_no_drift():
-    """Every stored roll-up equals a fresh recount."""
+    """Every stored roll-up equals a fresh recount, and every public flag the rule."""
     assert recompute_all(fix=False) == []
+    assert recompute_public(fix=False) == []
 
 
 def rollup(scope, obj=None) -> Rollup:
@@ -204,6 +214,68 @@ def test_recompute_rollups_reports_drift_and_check_changes_nothing(portal):
     out = io.StringIO()
     call_command("recompute_rollups", stdout=out)
     assert "Every roll-up matched" in out.getvalue()
+
+
+def public_titles() -> set[str]:
+    return set(Commitment.objects.published().values_list("title", flat=True))
+
+
+@pytest.mark.sqlite
+def test_every_path_keeps_which_commitments_the_public_sees(client, portal):
+    commitment, plan = portal["commitment"], portal["plan"]
+    title = commitment.title
+    assert public_titles() == {title}
+    draft = make_plan(make_member(), slug="borrador", published=False)
+    in_draft = make_commitment(draft, title="Only in a draft plan")
+    assert public_titles() == {title}
+    draft.status = ActionPlan.Status.PUBLISHED  # publishing the plan shows its commitments
+    draft.save()
+    assert public_titles() == {title, in_draft.title}
+    draft.commitments.clear()  # the plan's side of the link
+    assert public_titles() == {title}
+    draft.commitments.add(in_draft)
+    in_draft.action_plans.clear()  # the commitment's side
+    assert public_titles() == {title}
+    in_draft.action_plans.add(draft)
+    draft.delete()  # its links go with it
+    assert public_titles() == {title}
+    commitment.is_published = False
+    commitment.save()
+    assert public_titles() == set()
+    assert title not in client.get("/en/commitments/").content.decode()
+    commitment.is_published = True
+    commitment.save()
+    plan.status = ActionPlan.Status.DRAFT
+    plan.save()
+    assert public_titles() == set()
+    plan.status = ActionPlan.Status.PUBLISHED
+    plan.save()
+    assert public_titles() == {title}
+    assert title in client.get("/en/commitments/").content.decode()
+    assert_no_drift()
+
+
+@pytest.mark.sqlite
+def test_a_batch_sets_the_public_flags_at_its_end():
+    plan = make_plan()
+    with batched():
+        commitment = make_commitment(plan, title="Imported")
+        assert public_titles() == set()  # not yet
+    assert public_titles() == {commitment.title}
+    assert_no_drift()
+
+
+def test_recompute_rollups_reports_and_fixes_a_public_flag_written_around_the_rules(portal):
+    commitment = portal["commitment"]
+    Commitment.objects.filter(pk=commitment.pk).update(is_public=False)  # no signal
+    out = io.StringIO()
+    with pytest.raises(SystemExit):
+        call_command("recompute_rollups", "--check", stdout=out, stderr=io.StringIO())
+    assert f"commitment {commitment.pk}: public, but not shown" in out.getvalue()
+    assert public_titles() == set()
+    call_command("recompute_rollups", stdout=io.StringIO())
+    assert public_titles() == {commitment.title}
+    assert_no_drift()
 
 
 def test_a_new_status_needs_no_new_column():

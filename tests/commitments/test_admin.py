@@ -619,3 +619,23 @@ def test_a_rows_selection_box_is_the_one_django_draws():
                 model_admin, commitment
             )
     assert "&lt;b&gt;" in model_admin.action_checkbox(commitment)
+
+
+def test_the_commitment_list_says_which_published_commitments_the_public_cannot_see(
+    client, secretariat
+):
+    import re
+
+    from tests.factories import make_plan
+
+    make_commitment(make_plan(published=False), title_en="In a draft plan")
+    make_commitment(title_en="In a published plan")
+    client.force_login(secretariat)
+    page = client.get("/admin/commitments/commitment/").content.decode()
+
+    def cells(title):
+        row = next(r for r in page.split("<tr")[1:] if title in r)
+        return dict(re.findall(r'class="field-(is_published|shown)"><img[^>]*alt="(\w+)"', row))
+
+    assert cells("In a draft plan") == {"is_published": "True", "shown": "False"}
+    assert cells("In a published plan") == {"is_published": "True", "shown": "True"}

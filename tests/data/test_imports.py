@@ -4,6 +4,7 @@ from django.core.management import CommandError, call_command
 from commitments.exports import COMMITMENT_COLUMNS, COMMITMENT_HEADER
 from commitments.imports import import_commitments, parse_month
 from commitments.models import Commitment, CommitmentInstitution, Milestone
+from commitments.rollups import recompute_all, recompute_public
 from plans.models import ActionPlan, Institution, Member
 from tests import factories
 from tests.data.helpers import build_portal, content, edit, read_csv, write_csv
@@ -436,6 +437,28 @@ def test_both_files_round_trip_into_an_empty_database(client, secretariat):
         "Informe de la Secretaría, abril de 2022.",
     )
     assert portal_numbers == {str(pk) for pk in Commitment.objects.values_list("pk", flat=True)}
+    # Written in bulk, yet counted: every roll-up and public flag as a fresh recount has them.
+    assert recompute_all(fix=False) == [] and recompute_public(fix=False) == []
+
+
+def test_an_import_that_moves_a_commitment_to_another_plan_recounts_both(client):
+    from commitments.rollups import PLAN, Rollup
+
+    build_portal()
+    commitment = Commitment.objects.exclude(ogp_id="").order_by("pk").first()
+    old_plans = list(commitment.action_plans.all())
+    other = factories.make_plan(factories.make_member(), slug="otro-plan")
+    moved = {"Commitment Unique Identifier": commitment.ogp_id, "Action Plan Slug": other.slug}
+    report = import_commitments(write_csv([moved]))
+    assert report.problems == [], report.problems
+    # It left its published plans for the new one (a draft plan, never exported, stays).
+    drafts = {plan for plan in old_plans if plan.status != ActionPlan.Status.PUBLISHED}
+    assert set(commitment.action_plans.all()) == {other, *drafts}
+    assert Rollup.objects.get(scope=PLAN, object_id=other.pk).n_commitments == 1
+    for plan in old_plans:
+        before = Rollup.objects.get(scope=PLAN, object_id=plan.pk).n_commitments
+        assert before == plan.commitments.filter(is_published=True).count()
+    assert recompute_all(fix=False) == [] and recompute_public(fix=False) == []
 
 
 def test_milestones_file_alone_updates_titles_and_statuses_through_the_service(client, secretariat):

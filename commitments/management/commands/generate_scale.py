@@ -110,6 +110,9 @@ class Command(BaseCommand):
             self.make_commitments(sizes, plans, institutions, search_text=not postgres)
             self.make_documents(sizes["documents"], members, plans)
             self.make_comments(sizes["comments"], plans)
+            # Which commitments the public sees, while the search trigger is off (the flag is
+            # not searched).
+            rollups.recompute_public()
             if postgres:
                 with connection.cursor() as cursor:
                     # Checks the deferred foreign keys now: no pending event may block ALTER.

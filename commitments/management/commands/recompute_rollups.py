@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand
 
-from commitments.rollups import recompute_all, recompute_histories
+from commitments.rollups import recompute_all, recompute_histories, recompute_public
 
 
 class Command(BaseCommand):
     help = (
         "Recount the progress, overdue and status counts of every plan, member and institution "
-        "and of the whole portal, and every plan's progress history; report and fix any row "
-        "that had drifted."
+        "and of the whole portal, every plan's progress history and which commitments the "
+        "public sees; report and fix any row that had drifted."
     )
 
     def add_arguments(self, parser):
@@ -22,7 +22,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, check=False, **options):
-        drift = recompute_all(fix=not check) + recompute_histories(fix=not check)
+        fix = not check
+        drift = recompute_public(fix=fix) + recompute_all(fix=fix) + recompute_histories(fix=fix)
         for scope, object_id, what in drift[:50]:
             self.stdout.write(f"{scope} {object_id}: {what}")
         if len(drift) > 50:
