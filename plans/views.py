@@ -97,9 +97,21 @@ def member_detail(request, slug: str):
     """A member: member since, plans with progress, contacts, commitments, resources."""
     member = get_object_or_404(Member.objects.with_progress().select_related("country"), slug=slug)
     member_plans = _member_plans(request, member).order_by("-start_year", "title", "pk")
-    plans = KnownCountPaginator(
-        member_plans, PLANS_PAGE_SIZE, count=_public_count(request, member.n_plans)
-    ).get_page(request.GET.get("plans"))
+    count = _public_count(request, member.n_plans)
+    if count is not None and count <= PLANS_PAGE_SIZE:
+        # One page (most members): the page of plans is every plan.
+        plans = KnownCountPaginator(member_plans, PLANS_PAGE_SIZE, count=count).get_page(
+            request.GET.get("plans")
+        )
+        plan_keys = [plan.pk for plan in plans]
+    else:
+        # More: every plan's key in order, in one narrow query, gives the page (its rows then
+        # loaded by key, not sorted whole) and the plans whose commitments are listed below.
+        plan_keys = list(member_plans.values_list("pk", flat=True))
+        plans = Paginator(plan_keys, PLANS_PAGE_SIZE).get_page(request.GET.get("plans"))
+        page_keys = list(plans.object_list)
+        rows = {plan.pk: plan for plan in member_plans.order_by().filter(pk__any_of=page_keys)}
+        plans.object_list = [rows[key] for key in page_keys if key in rows]
     today = timezone.localdate()
     running = [plan for plan in plans if _running(plan, today)]
     current_plan = min(running, key=lambda plan: (plan.start_year, plan.pk), default=None)
@@ -111,13 +123,8 @@ def member_detail(request, slug: str):
         summary = Shown(
             Truncator(intro.text).words(80), intro.language, intro.is_translation, intro.is_fallback
         )
-    # The member's plans by key: from the page of plans when it holds them all (most members),
-    # else in one query. As a sub-query PostgreSQL would guess thousands of plans and scan every
-    # commitment.
-    if plans.paginator.num_pages <= 1:
-        plan_keys = [plan.pk for plan in plans]
-    else:
-        plan_keys = list(member_plans.order_by().values_list("pk", flat=True))
+    # The member's plans by key (as a sub-query PostgreSQL would guess thousands of plans and
+    # scan every commitment).
     in_plans = _commitments().model.action_plans.through.objects.filter(
         actionplan_id__any_of=plan_keys
     )

@@ -610,3 +610,37 @@ def test_a_member_with_more_plans_than_a_page_lists_the_commitments_of_all_of_th
     commitments = html.split('id="commitments"', 1)[1].split("</section>", 1)[0]
     assert "In the oldest plan of its own" in commitments
     assert "In a consortium plan" in commitments
+
+
+@pytest.mark.sqlite
+@pytest.mark.parametrize("persona", ["anonymous", "secretariat"])
+def test_a_member_with_more_plans_than_a_page_lists_them_a_page_at_a_time(
+    client, monkeypatch, persona
+):
+    from plans import views
+
+    monkeypatch.setattr(views, "PLANS_PAGE_SIZE", 3)
+    member = make_member(slug="muchos-planes")
+    plans = [
+        make_plan(member, title=f"Plan {year}", start_year=year, end_year=year + 2)
+        for year in range(2010, 2017)
+    ]
+    oldest = make_commitment(plans[0], title="From the oldest plan")
+    draft = make_plan(member, published=False, title="Draft plan", start_year=2030, end_year=2031)
+    if persona == "secretariat":
+        client.force_login(make_secretariat())
+
+    def listed(page):
+        response = client.get(f"/en/members/{member.slug}/", {"plans": page})
+        assert response.status_code == 200
+        return [plan.title for plan in response.context["plans"]], response
+
+    newest_first = [f"Plan {year}" for year in range(2016, 2009, -1)]
+    if persona == "secretariat":
+        newest_first = [draft.title, *newest_first]
+    assert listed(1)[0] == newest_first[:3]
+    assert listed(2)[0] == newest_first[3:6]
+    last, response = listed(99)  # past the end: the last page
+    assert last == newest_first[6:]
+    # The commitments below come from every plan, not only the page's.
+    assert oldest.title in response.content.decode()
