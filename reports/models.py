@@ -951,14 +951,38 @@ class Transition(models.Model):
         return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
 
 
-def published_reports_for_member(member) -> list[Report]:
-    """The member's published reports, newest first, for its list of resources (two queries)."""
-    inception = InceptionReport.objects.published().for_member(member).select_related("action_plan")
+MEMBER_REPORTS_SHOWN = 10
+
+
+def published_reports_for_member(member, limit: int | None = None) -> tuple[list, bool]:
+    """The member's newest ``limit`` (``MEMBER_REPORTS_SHOWN``) published reports, newest first,
+    for its list of resources, and whether it has more (two queries, whatever the number of
+    reports: each plan's and commitment's page links its own)."""
+    from django.db.models.functions import Coalesce
+
+    limit = MEMBER_REPORTS_SHOWN if limit is None else limit
+    newest = Coalesce("published_at", "created_at").desc()
+    inception = (
+        InceptionReport.objects.published()
+        .for_member(member)
+        .select_related("action_plan")
+        .only("pk", "status", "published_at", "created_at", *_title_columns("action_plan"))
+        .order_by(newest, "-pk")[: limit + 1]
+    )
     end_of_commitment = (
         EndOfCommitmentReport.objects.published()
         .for_member(member)
-        .select_related("commitment", "action_plan")
+        .select_related("commitment")
+        .only("pk", "status", "published_at", "created_at", *_title_columns("commitment"))
+        .order_by(newest, "-pk")[: limit + 1]
     )
     reports: list[Report] = [*inception, *end_of_commitment]
-    reports.sort(key=lambda r: r.published_at or r.created_at, reverse=True)
-    return reports
+    reports.sort(key=lambda r: (r.published_at or r.created_at, r.pk), reverse=True)
+    return reports[:limit], len(reports) > limit
+
+
+def _title_columns(relation: str) -> list[str]:
+    """The columns of a related plan's or commitment's title in both languages."""
+    return [
+        f"{relation}__{name}" for name in ("title", "title_es", "title_en", "original_language")
+    ]

@@ -81,5 +81,6 @@ def plan_report_links(plan) -> dict:
 
 @register.inclusion_tag("reports/includes/member_reports.html")
 def member_reports(member) -> dict:
-    """The member's published reports, as resources (two queries)."""
-    return {"reports": published_reports_for_member(member)}
+    """The member's newest published reports, as resources (two queries)."""
+    reports, more = published_reports_for_member(member)
+    return {"reports": reports, "more": more}

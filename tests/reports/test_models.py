@@ -166,10 +166,16 @@ def test_member_resources_list_its_published_reports(django_assert_num_queries):
     f.make_inception_report(status="published")  # another member's
     # 1. Inception Reports of the member's plans  2. End of Commitment Reports of them
     with django_assert_num_queries(2):
-        reports = published_reports_for_member(member)
+        reports, more = published_reports_for_member(member)
         titles = [str(r) for r in reports]
-    assert set(reports) == {inception, *ends}
+    assert set(reports) == {inception, *ends} and not more
     assert f"Inception Report – {plan.title}" in titles
+    # A member with more reports than are listed: the newest, and word that there are more.
+    with django_assert_num_queries(2):
+        newest, more = published_reports_for_member(member, limit=2)
+        [str(r) for r in newest]
+    assert more and len(newest) == 2
+    assert newest == sorted(reports, key=lambda r: (r.published_at or r.created_at, r.pk))[:-3:-1]
 
 
 def test_evaluator_names_show_before_account_names():
