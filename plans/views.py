@@ -25,6 +25,7 @@ from plans.models import (
 
 RESOURCES_PAGE_SIZE = 30
 LIST_PAGE_SIZE = 30
+MEETINGS_PAGE_SIZE = 20
 COMMITMENTS_PAGE_SIZE = 25
 PLANS_PAGE_SIZE = 30
 LOCAL_MEMBERS_PAGE_SIZE = 12
@@ -390,16 +391,25 @@ def _meetings(request, meetings):
 
 
 def forum_list(request):
-    """The secretariats (multi-stakeholder forums)."""
-    forums = Forum.objects.select_related("member")
-    return render(request, "plans/forum_list.html", {"forums": forums})
+    """The secretariats (multi-stakeholder forums), a page at a time."""
+    forums = Forum.objects.select_related("member").order_by("name", "pk")
+    page = Paginator(forums, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "plans/forum_list.html",
+        {"forums": page, "page": page, "query": _query_without(request, "page")},
+    )
 
 
 def forum_detail(request, slug: str):
     """The secretariat: the forum, its members and its meetings with minutes and videos."""
     forum = get_object_or_404(Forum.objects.select_related("member"), slug=slug)
     memberships = forum.memberships.select_related("institution").order_by("role", "pk")
-    meetings = _meetings(request, forum.meetings.all())
+    meetings = page_with_count(
+        _meetings(request, forum.meetings.order_by("-date", "title", "pk")),
+        MEETINGS_PAGE_SIZE,
+        request.GET.get("meetings"),
+    )
     return render(
         request,
         "plans/forum_detail.html",
@@ -408,6 +418,7 @@ def forum_detail(request, slug: str):
             "memberships": memberships,
             "roles": ForumMembership.Role,
             "meetings": meetings,
+            "meetings_query": _query_without(request, "meetings"),
         },
     )
 

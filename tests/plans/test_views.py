@@ -428,9 +428,39 @@ def test_secretariat_query_count_is_flat(client, django_assert_num_queries):
     # 1 the forum with its member  2 memberships  3 meetings  4 meetings' documents
     with django_assert_num_queries(4):
         client.get("/en/secretariat/stl/")
-    # 1 the forums with their members
-    with django_assert_num_queries(1):
+    # 1 how many forums  2 a page of them with their members
+    with django_assert_num_queries(2):
         client.get("/en/secretariat/")
+
+
+@pytest.mark.parametrize("more", [0, 27])
+def test_forums_and_a_forums_meetings_come_a_page_at_a_time(
+    client, django_assert_num_queries, more
+):
+    from plans import views
+
+    forum = make_forum()
+    for day in range(more):
+        Meeting.objects.create(
+            forum=forum, title=f"Extra session {day:02d}", date=datetime.date(2020, 1, 1 + day)
+        )
+        Forum.objects.create(member=forum.member, name=f"Forum {day:02d}", slug=f"forum-{day}")
+    with django_assert_num_queries(4):
+        page = client.get("/en/secretariat/stl/").content.decode()
+    with django_assert_num_queries(2):
+        forums = client.get("/en/secretariat/").content.decode()
+    shown = set(re.findall(r"(?:Ordinary|Extra) session \d+", page))
+    assert len(shown) == min(3 + more, views.MEETINGS_PAGE_SIZE)
+    assert ("?meetings=2#meetings-title" in page) == (3 + more > views.MEETINGS_PAGE_SIZE)
+    assert forums.count('class="card"') == min(1 + more, views.LIST_PAGE_SIZE)
+    if more:
+        rest = client.get("/en/secretariat/stl/", {"meetings": 2}).content.decode()
+        rest_shown = set(re.findall(r"(?:Ordinary|Extra) session \d+", rest))
+        assert len(rest_shown) == 3 + more - views.MEETINGS_PAGE_SIZE
+        assert not shown & rest_shown
+        # Newest first: the 2021 sessions on the first page, the oldest of 2020 on the second.
+        assert {"Ordinary session 1", "Extra session 26"} <= shown
+        assert "Extra session 00" in rest_shown
 
 
 def test_spanish_member_and_plan_pages(client):
