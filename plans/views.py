@@ -26,6 +26,7 @@ from plans.models import (
 RESOURCES_PAGE_SIZE = 30
 LIST_PAGE_SIZE = 30
 MEETINGS_PAGE_SIZE = 20
+DOCUMENTS_PAGE_SIZE = 20
 COMMITMENTS_PAGE_SIZE = 25
 PLANS_PAGE_SIZE = 30
 LOCAL_MEMBERS_PAGE_SIZE = 12
@@ -327,10 +328,22 @@ def plan_detail(request, slug: str):
             "engagement": engagement,
             "commitments": commitments,
             "commitments_query": _query_without(request, "commitments"),
-            "documents": Document.objects.visible_to(request.user)
-            .filter(action_plan=plan)
-            .order_by("position", "-year", "title"),
-            "meetings": _meetings(request, Meeting.objects.filter(action_plan=plan)),
+            "documents": page_with_count(
+                Document.objects.visible_to(request.user)
+                .filter(action_plan=plan)
+                .order_by("position", "-year", "title", "pk"),
+                DOCUMENTS_PAGE_SIZE,
+                request.GET.get("documents"),
+            ),
+            "documents_query": _query_without(request, "documents"),
+            "meetings": page_with_count(
+                _meetings(request, Meeting.objects.filter(action_plan=plan)).order_by(
+                    "-date", "title", "pk"
+                ),
+                MEETINGS_PAGE_SIZE,
+                request.GET.get("meetings"),
+            ),
+            "meetings_query": _query_without(request, "meetings"),
         },
     )
 

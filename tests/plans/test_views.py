@@ -674,3 +674,48 @@ def test_a_member_with_more_plans_than_a_page_lists_them_a_page_at_a_time(
     assert last == newest_first[6:]
     # The commitments below come from every plan, not only the page's.
     assert oldest.title in response.content.decode()
+
+
+def test_a_plans_documents_and_meetings_come_a_page_at_a_time(client):
+    from plans import views
+
+    plan = make_seed_plan()
+    size = views.DOCUMENTS_PAGE_SIZE
+
+    def add(numbers):
+        for number in numbers:
+            Document.objects.create(
+                title=f"Doc {number:02d}",
+                action_plan=plan,
+                url="https://example.org",
+                position=number,
+            )
+            Meeting.objects.create(
+                action_plan=plan,
+                title=f"Session {number:02d}",
+                date=datetime.date(2022, 1, 1) + datetime.timedelta(days=number),
+                kind="ordinary",
+            )
+
+    def queries():
+        warm_caches()
+        client.get(plan.get_absolute_url())  # the plan's charts are kept per data version
+        with CaptureQueriesContext(connection) as done:
+            client.get(plan.get_absolute_url())
+        return len(done)
+
+    add(range(3))
+    with_three = queries()
+    add(range(3, size + 3))
+    assert queries() == with_three
+    html = client.get(plan.get_absolute_url()).content.decode()
+
+    def shown(kind, page):
+        return sorted(set(re.findall(rf"{kind} \d\d", page)))
+
+    assert shown("Doc", html) == [f"Doc {n:02d}" for n in range(size)]
+    assert shown("Session", html) == [f"Session {n:02d}" for n in range(3, size + 3)]  # newest
+    assert "?documents=2#documents" in html and "?meetings=2#meetings" in html
+    second = client.get(plan.get_absolute_url(), {"documents": 2, "meetings": 2}).content.decode()
+    assert shown("Doc", second) == [f"Doc {n:02d}" for n in range(size, size + 3)]
+    assert shown("Session", second) == ["Session 00", "Session 01", "Session 02"]
