@@ -281,3 +281,25 @@ def test_the_newest_matches_are_found_however_the_matches_spread_over_the_keys(m
         assert ranked is None  # every match ranks alike
     monkeypatch.setattr(views, "RANKED_MATCHES", 10)
     assert views.explore(request)[3] is None  # no more matches than are ranked
+
+
+def test_the_search_vector_is_rebuilt_when_texts_change_not_when_a_flag_does():
+    commitment = make_commitment(title_en="Archives")
+    query = Commitment.objects.filter(pk=commitment.pk)
+    if POSTGRES:
+        # A text changed behind the trigger's back: the vector still holds the old one.
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no pending event may block ALTER
+            cursor.execute("ALTER TABLE commitments_commitment DISABLE TRIGGER USER")
+            query.update(title_en="Libraries")
+            cursor.execute("ALTER TABLE commitments_commitment ENABLE TRIGGER USER")
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        query.update(is_public=False)  # a flag: the vector is not rebuilt
+        assert titles(Commitment.objects.search("archives")) == {"Libraries"}
+        query.update(is_public=True, short_title_en="Museums")  # a text: rebuilt
+        assert titles(Commitment.objects.search("archives")) == set()
+        assert titles(Commitment.objects.search("libraries museums")) == {"Libraries"}
+    else:
+        commitment.title_en = "Libraries"
+        commitment.save()
+        assert titles(Commitment.objects.search("libraries")) == {"Libraries"}
