@@ -346,6 +346,82 @@ def recompute(scope: str, object_id: int = 0) -> Rollup | None:
     return rollup
 
 
+def count_institutions(ids) -> dict[int, dict]:
+    """``_values(INSTITUTION, pk)`` of many institutions at once, from two grouped queries."""
+    from commitments.models import CommitmentInstitution, Milestone, MilestoneStatus
+
+    ids = sorted(set(ids))
+    counted = {pk: {"n_led": 0, "n_supported": 0, "months": defaultdict(dict)} for pk in ids}
+    roles = (
+        CommitmentInstitution.objects.filter(institution_id__in=ids, commitment__is_public=True)
+        .order_by()
+        .values_list("institution_id", "role")
+        .annotate(n=Count("pk"))
+    )
+    names = {
+        CommitmentInstitution.Role.LEAD: "n_led",
+        CommitmentInstitution.Role.SUPPORTING: "n_supported",
+    }
+    for pk, role, n in roles:
+        if role in names:
+            counted[pk][names[role]] = n
+    # One role per commitment and institution: no milestone is counted twice for one.
+    milestones = (
+        Milestone.objects.filter(
+            commitment__is_public=True, commitment__institution_roles__institution_id__in=ids
+        )
+        .order_by()
+        .values_list("commitment__institution_roles__institution_id", "status", "end")
+        .annotate(n=Count("pk"))
+    )
+    for pk, status, end, n in milestones:
+        key = end.strftime("%Y-%m") if end else ""
+        by_month = counted[pk]["months"][status]
+        by_month[key] = by_month.get(key, 0) + n
+    values = {}
+    for pk, row in counted.items():
+        months = {status: dict(by_month) for status, by_month in row.pop("months").items()}
+        tally = Tally(months)
+        values[pk] = {
+            **dict.fromkeys(COUNT_FIELDS, 0),
+            **row,
+            "months": months,
+            "n_milestones": tally.total,
+            "n_finished": tally.count(MilestoneStatus.FINISHED),
+        }
+    return values
+
+
+def recompute_institutions(ids) -> None:
+    """``recompute(INSTITUTION, pk)`` for many institutions, in a few queries whatever their
+    number: their rows counted together, then written in bulk; rows of institutions gone are
+    dropped."""
+    from plans.models import Institution
+
+    ids = set(ids)
+    if not ids:
+        return
+    existing = set(Institution.objects.filter(pk__in=ids).values_list("pk", flat=True))
+    Rollup.objects.filter(scope=INSTITUTION, object_id__in=ids - existing).delete()
+    values = count_institutions(existing)
+    stored = {
+        row.object_id: row
+        for row in Rollup.objects.filter(scope=INSTITUTION, object_id__in=existing)
+    }
+    changed, new, now = [], [], timezone.now()
+    for pk, counted in values.items():
+        row = stored.get(pk)
+        if row is None:
+            new.append(Rollup(scope=INSTITUTION, object_id=pk, **counted))
+            continue
+        for name, value in counted.items():
+            setattr(row, name, value)
+        row.updated_at = now
+        changed.append(row)
+    Rollup.objects.bulk_create(new, batch_size=1000)
+    Rollup.objects.bulk_update(changed, ["months", *COUNT_FIELDS, "updated_at"], batch_size=1000)
+
+
 # What a change touches ---------------------------------------------------------------------------
 
 _state = threading.local()
@@ -381,8 +457,12 @@ def refresh_rollups(keys=(), *, commitments=(), plans=()) -> None:
     keys |= keys_for_plans(plan_ids)
     with transaction.atomic():
         refresh_public(commitment_ids, plan_ids)
+        institutions = sorted(pk for scope, pk in keys if scope == INSTITUTION)
         for scope, object_id in sorted(keys):
-            recompute(scope, object_id)
+            if scope != INSTITUTION:
+                recompute(scope, object_id)
+        # A large plan touches hundreds of institutions: counted together, in a few queries.
+        recompute_institutions(institutions)
     _bump()
 
 

@@ -580,3 +580,30 @@ def test_a_list_is_counted_once_per_version_whatever_its_order():
     assert sum("COUNT(" in query["sql"] for query in counted.captured_queries) == 2
     make_commitment(title="Courts")  # a new version of the data: counted again
     assert pagecache.count_once(published.order_by("title")) == 3
+
+
+@pytest.mark.sqlite
+def test_institutions_counted_together_count_what_each_counted_alone_does():
+    from commitments.rollups import INSTITUTION, _values, count_institutions
+
+    lead, supporter, hidden, idle = (make_institution() for _ in range(4))
+    plan, draft = make_plan(), make_plan(published=False)
+    statuses = (MilestoneStatus.FINISHED, MilestoneStatus.STUCK, MilestoneStatus.NOT_REPORTED)
+    first = make_commitment(plan, milestones=3, statuses=statuses, lead=lead)
+    CommitmentInstitution.objects.create(
+        commitment=first, institution=supporter, role=CommitmentInstitution.Role.SUPPORTING
+    )
+    make_commitment(plan, milestones=2, lead=supporter)
+    make_commitment(plan, milestones=2, lead=hidden, published=False)
+    make_commitment(draft, milestones=1, lead=hidden)
+    make_milestone(first, number=4, end=None)
+    ids = [lead.pk, supporter.pk, hidden.pk, idle.pk]
+    together = count_institutions(ids)
+    assert together == {pk: _values(INSTITUTION, pk) for pk in ids}
+    assert (together[lead.pk]["n_led"], together[supporter.pk]["n_supported"]) == (1, 1)
+    assert together[supporter.pk]["n_milestones"] == 6  # its two commitments' milestones
+    assert together[hidden.pk]["n_milestones"] == 0  # nothing public
+    draft.status = ActionPlan.Status.PUBLISHED  # recounts the institutions together
+    draft.save()
+    assert rollup("institution", hidden).n_led == 1
+    assert_no_drift()
