@@ -288,16 +288,7 @@ def count_member(pk: int) -> dict:
 
 
 def count_institution(pk: int) -> dict:
-    from commitments.models import Commitment, CommitmentInstitution
-
-    published = Commitment.objects.published()
-    roles = CommitmentInstitution.objects.filter(institution=pk, commitment__in=published)
-    involved = published.filter(pk__in=roles.values("commitment_id"))
-    return {
-        "n_led": roles.filter(role=CommitmentInstitution.Role.LEAD).count(),
-        "n_supported": roles.filter(role=CommitmentInstitution.Role.SUPPORTING).count(),
-        "months": _histogram(_milestones_of(involved)),
-    }
+    return count_institutions([pk])[pk]
 
 
 COUNTERS = {
