@@ -148,6 +148,46 @@ class CommitmentKeyFilter(django_filters.CharFilter):
         return qs.filter(**{f"{self.prefix}__in": ids})
 
 
+# The columns the API's references read: a plan's, an institution's and a milestone's.
+PLAN_REF_COLUMNS = (
+    "pk",
+    "original_language",
+    "slug",
+    "title",
+    "title_es",
+    "title_en",
+    "start_year",
+    "end_year",
+    "status",
+    "member__slug",
+)
+INSTITUTION_REF_COLUMNS = ("slug", "name", "name_en", "acronym")
+ROLE_COLUMNS = (
+    "pk",
+    "commitment",
+    "role",
+    "contact_name",
+    "contact_title",
+    *(f"institution__{name}" for name in INSTITUTION_REF_COLUMNS),
+)
+MILESTONE_COLUMNS = (
+    "pk",
+    "original_language",
+    "commitment",
+    "number",
+    "title",
+    "title_es",
+    "title_en",
+    "description",
+    "description_es",
+    "description_en",
+    "start",
+    "end",
+    "status",
+    *(f"responsible_institution__{name}" for name in INSTITUTION_REF_COLUMNS),
+)
+
+
 @extend_schema_view(
     list=extend_schema(
         summary="List published commitments",
@@ -186,19 +226,27 @@ class CommitmentViewSet(viewsets.ReadOnlyModelViewSet):
             .annotate(last_update=last_update_of("milestone__commitment"))
             .select_related("primary_policy_area", "primary_sector")
             .prefetch_related(
+                # What the references show, never the plans' questionnaires or the members'
+                # and institutions' descriptions.
                 Prefetch(
                     "action_plans",
-                    queryset=ActionPlan.objects.published().select_related("member"),
+                    queryset=ActionPlan.objects.published()
+                    .select_related("member")
+                    .only(*PLAN_REF_COLUMNS),
                     to_attr="public_plans",
                 ),
                 Prefetch(
                     "institution_roles",
-                    queryset=CommitmentInstitution.objects.select_related("institution"),
+                    queryset=CommitmentInstitution.objects.select_related("institution").only(
+                        *ROLE_COLUMNS
+                    ),
                 ),
                 "ogp_values",
                 Prefetch(
                     "milestones",
-                    queryset=Milestone.objects.select_related("responsible_institution"),
+                    queryset=Milestone.objects.select_related("responsible_institution").only(
+                        *MILESTONE_COLUMNS
+                    ),
                 ),
             )
             # Counting milestones groups rows, which drops the model's ordering; a search may

@@ -54,10 +54,19 @@ def translatable_fields(model) -> tuple[str, ...]:
     """The names of a model's translated fields (empty when it has none)."""
     from modeltranslation.translator import NotRegistered, translator
 
+    if model in _TRANSLATABLE_FIELDS:
+        return _TRANSLATABLE_FIELDS[model]
     try:
-        return tuple(translator.get_options_for_model(model).all_fields)
+        names = translator.get_options_for_model(model).all_fields
     except NotRegistered:
         return ()
+    # In the model's order, the same in every process (the options keep no order).
+    fields = tuple(field.name for field in model._meta.fields if field.name in names)
+    _TRANSLATABLE_FIELDS[model] = fields
+    return fields
+
+
+_TRANSLATABLE_FIELDS: dict = {}
 
 
 class Translatable(models.Model):
