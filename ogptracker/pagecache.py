@@ -59,6 +59,8 @@ def current() -> tuple[int, object] | None:
     state = getattr(_local, "state", _UNREAD)
     if state is _UNREAD:
         state = _read_version()
+        if getattr(_local, "keep", False):
+            _local.state = state
     return state
 
 
@@ -204,8 +206,17 @@ class PublicPageCacheMiddleware:
 
     def __call__(self, request):
         if not cacheable(request):
+            if request.method in SAFE_METHODS:
+                # A read not served from the cache still reads the version once, when first
+                # needed, for everything it keeps per version.
+                _local.keep = True
+                try:
+                    return self.get_response(request)
+                finally:
+                    del _local.keep
+                    _local.__dict__.pop("state", None)
             response = self.get_response(request)
-            if request.method not in SAFE_METHODS and response.status_code < 400:
+            if response.status_code < 400:
                 # A write through a view that updates rows without signals still shows at once.
                 bump()
             return response

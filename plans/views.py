@@ -9,7 +9,9 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.text import Truncator
+from django.utils.translation import get_language
 
+from ogptracker import pagecache
 from ogptracker.keys import is_ascii_digits
 from ogptracker.languages import Shown, translatable_fields
 from ogptracker.pagination import KnownCountPaginator, page_with_count
@@ -38,21 +40,39 @@ def _public_count(request, value: int) -> int | None:
     return None if getattr(request.user, "is_staff", False) else value
 
 
-def _commitment_page(request, commitments, number, count: int | None, *, few: bool = False):
-    """A page of ``commitments`` (a QuerySet the user may see, selected by key) in number order.
+def _commitment_page(
+    request, commitments, number, count: int | None, *, few: bool = False, kept_as: str = ""
+):
+    """A page of ``commitments`` (a QuerySet the user may see, selected by key, or a function
+    returning one) in number order.
 
     Selected by key (no join to repeat rows, so no DISTINCT): the database sorts the matching
     keys and loads progress and related rows for the page alone. ``few``: the keys are a small
     share of all commitments (one plan's), numbered like every other plan's: sorting on
     ``number + 0``, which no index serves, makes PostgreSQL start from those keys rather than walk
     every commitment in number order looking for them (30 ms against 190 at 50,000).
+    ``kept_as``: for the public, when there is more than one page, the page's keys are kept
+    under this name per version of the public data (``pagecache.kept_for_the_day``): sorting a
+    large plan's or member's thousands of commitments is done once, not on every visit.
     """
     order = (F("number") + Value(0)).asc(nulls_last=True) if few else F("number").asc()
-    page = KnownCountPaginator(
-        commitments.order_by(order, "pk").values_list("pk", flat=True),
-        COMMITMENTS_PAGE_SIZE,
-        count=_public_count(request, count),
-    ).get_page(number)
+    count = _public_count(request, count)
+
+    def keys():
+        chosen = commitments() if callable(commitments) else commitments
+        return chosen.order_by(order, "pk").values_list("pk", flat=True)
+
+    if kept_as and count is not None and count > COMMITMENTS_PAGE_SIZE:
+        page = KnownCountPaginator([], COMMITMENTS_PAGE_SIZE, count=count).get_page(number)
+        start = page.start_index() - 1 if count else 0
+        page_keys = pagecache.kept_for_the_day(
+            f"{kept_as}:{page.number}",
+            lambda: list(keys()[start : start + COMMITMENTS_PAGE_SIZE]),
+        )
+        rows = {row.pk: row for row in _commitments().filter(pk__in=page_keys).for_listing()}
+        page.object_list = [rows[key] for key in page_keys if key in rows]
+        return page
+    page = KnownCountPaginator(keys(), COMMITMENTS_PAGE_SIZE, count=count).get_page(number)
     # The page's keys are sorted alone, in a sub-query; the same query loads their rows, with
     # progress and related rows (sorting thousands of full rows to keep 25 took longer).
     page.object_list = (
@@ -113,13 +133,22 @@ def member_detail(request, slug: str):
         )
         plan_keys = [plan.pk for plan in plans]
     else:
-        # More: every plan's key in order, in one narrow query, gives the page (its rows then
-        # loaded by key, not sorted whole) and the plans whose commitments are listed below.
-        plan_keys = list(member_plans.values_list("pk", flat=True))
-        plans = Paginator(plan_keys, PLANS_PAGE_SIZE).get_page(request.GET.get("plans"))
-        page_keys = list(plans.object_list)
+        # More: the page's keys (for the public, kept per version of the data and language, as
+        # the order is by title), then its rows loaded by key, not sorted whole.
+        keys = member_plans.values_list("pk", flat=True)
+        plans = KnownCountPaginator(keys, PLANS_PAGE_SIZE, count=count).get_page(
+            request.GET.get("plans")
+        )
+        if count is None:
+            page_keys = list(plans.object_list)
+        else:
+            page_keys = pagecache.kept_for_the_day(
+                f"plans:member:{member.pk}:{get_language()}:{plans.number}",
+                lambda: list(plans.object_list),
+            )
         rows = {plan.pk: plan for plan in member_plans.order_by().filter(pk__any_of=page_keys)}
         plans.object_list = [rows[key] for key in page_keys if key in rows]
+        plan_keys = None  # every plan's, read only when the commitments' page is not kept
     today = timezone.localdate()
     running = [plan for plan in plans if _running(plan, today)]
     current_plan = min(running, key=lambda plan: (plan.start_year, plan.pk), default=None)
@@ -131,16 +160,24 @@ def member_detail(request, slug: str):
         summary = Shown(
             Truncator(intro.text).words(80), intro.language, intro.is_translation, intro.is_fallback
         )
-    # The member's plans by key (as a sub-query PostgreSQL would guess thousands of plans and
-    # scan every commitment).
-    in_plans = _commitments().model.action_plans.through.objects.filter(
-        actionplan_id__any_of=plan_keys
-    )
+
+    def member_commitments():
+        # The member's plans by key (as a sub-query PostgreSQL would guess thousands of plans
+        # and scan every commitment).
+        chosen = plan_keys
+        if chosen is None:
+            chosen = list(member_plans.order_by().values_list("pk", flat=True))
+        in_plans = _commitments().model.action_plans.through.objects.filter(
+            actionplan_id__any_of=chosen
+        )
+        return _visible_commitments(request, in_plans.values("commitment_id"))
+
     commitments = _commitment_page(
         request,
-        _visible_commitments(request, in_plans.values("commitment_id")),
+        member_commitments,
         request.GET.get("commitments"),
         member.n_commitments,
+        kept_as=f"commitments:member:{member.pk}",
     )
     local_members = None
     if member.kind == Member.Kind.NATIONAL:
@@ -302,6 +339,7 @@ def plan_detail(request, slug: str):
         request.GET.get("commitments"),
         plan.n_commitments,
         few=True,
+        kept_as=f"commitments:plan:{plan.pk}",
     )
     vision = [
         (plan._meta.get_field(name).verbose_name, plan.shown(name))

@@ -25,11 +25,12 @@ def commitment_timeline_chart(commitment, milestones, updates) -> dict:
     }
 
 
-@register.inclusion_tag("charts/plan.html")
-def plan_charts(plan) -> dict:
+@register.simple_tag
+def plan_charts(plan) -> str:
     """A plan's compact Gantt and its progress line, over all its published commitments (the
     page lists them a page at a time; the charts draw the whole plan, bounded)."""
-    return {"plan": plan, **charts.cached_plan_charts(plan)}
+    # Markup the chart templates wrote, escaping every text they hold.
+    return mark_safe(charts.cached_plan_charts(plan))
 
 
 @register.simple_tag

@@ -719,3 +719,80 @@ def test_a_plans_documents_and_meetings_come_a_page_at_a_time(client):
     second = client.get(plan.get_absolute_url(), {"documents": 2, "meetings": 2}).content.decode()
     assert shown("Doc", second) == [f"Doc {n:02d}" for n in range(size, size + 3)]
     assert shown("Session", second) == ["Session 00", "Session 01", "Session 02"]
+
+
+@pytest.mark.parametrize("persona", ["anonymous", "secretariat"])
+def test_a_large_plans_and_members_pages_of_commitments_are_kept_and_follow_every_change(
+    client, monkeypatch, persona
+):
+    """A page of a plan's (or a member's) commitments beyond the first page is sorted once per
+    version of the public data: the next visit reads the kept keys, and any write shows at once."""
+    from commitments.models import Commitment
+    from plans import views
+
+    monkeypatch.setattr(views, "COMMITMENTS_PAGE_SIZE", 2)
+    monkeypatch.setattr(views, "PLANS_PAGE_SIZE", 1)
+    member = make_member(slug="grande")
+    plan = make_plan(member, slug="plan-grande", start_year=2022, end_year=2024)
+    make_plan(member, slug="otro-plan", start_year=2020, end_year=2021)
+    for number in (5, 1, 4, 2, 3):
+        make_commitment(plan, number=number, title=f"Compromiso {number}")
+    draft = make_commitment(plan, number=0, title="Compromiso en borrador", published=False)
+    if persona == "secretariat":
+        client.force_login(make_secretariat())
+
+    def listed(path, param, page):
+        response = client.get(path, {param: page})
+        assert response.status_code == 200
+        return [c.title for c in response.context["commitments"]]
+
+    staff = persona == "secretariat"
+    first = (
+        ["Compromiso en borrador", "Compromiso 1"] if staff else ["Compromiso 1", "Compromiso 2"]
+    )
+    for path in ("/en/plans/plan-grande/", "/en/members/grande/"):
+        assert listed(path, "commitments", 1) == first
+        assert listed(path, "commitments", 1) == first  # read again: the same
+    assert listed("/en/plans/plan-grande/", "commitments", 3) == (
+        ["Compromiso 4", "Compromiso 5"] if staff else ["Compromiso 5"]
+    )
+    # A write shows at once on both pages: the draft is published, a number changes.
+    draft.is_published = True
+    draft.save()
+    renumbered = Commitment.objects.get(title_en="Compromiso 1")
+    renumbered.number = 9
+    renumbered.save()
+    expected = ["Compromiso en borrador", "Compromiso 2"]
+    for path in ("/en/plans/plan-grande/", "/en/members/grande/"):
+        assert listed(path, "commitments", 1) == expected
+    assert listed("/en/plans/plan-grande/", "commitments", 3) == ["Compromiso 5", "Compromiso 1"]
+    # Withdrawing the plan empties the member's list for the public.
+    plan.status = ActionPlan.Status.DRAFT
+    plan.save()
+    if not staff:
+        assert listed("/en/members/grande/", "commitments", 1) == []
+
+
+def test_a_kept_page_of_a_large_plan_costs_the_same_queries_with_3_or_30_commitments(
+    client, monkeypatch
+):
+    from plans import views
+
+    monkeypatch.setattr(views, "COMMITMENTS_PAGE_SIZE", 2)
+    member = make_member(slug="grande")
+    plan = make_plan(member, slug="plan-grande")
+    for number in range(1, 4):
+        make_commitment(plan, number=number, milestones=2)
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/en/plans/plan-grande/", {"commitments": 2}).status_code == 200
+            assert client.get("/en/members/grande/", {"commitments": 2}).status_code == 200
+        return len(captured)
+
+    queries()  # the first visit sorts and keeps the pages
+    with_three = queries()
+    for number in range(4, 31):
+        make_commitment(plan, number=number, milestones=2)
+    queries()
+    assert queries() == with_three
