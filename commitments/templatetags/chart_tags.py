@@ -9,9 +9,12 @@ from __future__ import annotations
 from html import escape
 
 from django import template
+from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 from commitments import charts
+from ogptracker import pagecache
 
 register = template.Library()
 
@@ -57,22 +60,48 @@ def status_chart(statuses, overdue, chart_id: str = "status-chart") -> dict:
     }
 
 
-@register.inclusion_tag("charts/maybe.html")
-def plan_periods_chart(*plan_lists, chart_id: str = "plans-chart") -> dict:
-    """Plans on one time axis, from the lists the page already loaded."""
-    plans = [plan for plans in plan_lists for plan in plans]
-    return {"chart": charts.plan_periods(plans, chart_id), "template": "charts/periods.html"}
+@register.simple_tag
+def plan_periods_chart(*plan_lists, chart_id: str = "plans-chart", kept_as: str = "") -> str:
+    """Plans on one time axis, from the lists the page already loaded. ``kept_as``: lists of
+    published plans, the same for every reader: drawn once per version of the public data and
+    language under that name."""
+
+    def draw() -> str:
+        plans = [plan for plans in plan_lists for plan in plans]
+        return render_to_string(
+            "charts/maybe.html",
+            {"chart": charts.plan_periods(plans, chart_id), "template": "charts/periods.html"},
+        )
+
+    return mark_safe(_kept(kept_as, draw) if kept_as else draw())
 
 
-@register.inclusion_tag("charts/member.html")
-def member_charts(member, plans) -> dict:
-    """A member's milestones by status (its roll-up: no query) and its plans on one axis."""
-    counts = charts.own_counts(member)
-    overdue = counts.pop("overdue")
-    return {
-        "status": charts.status_distribution(counts, overdue, f"status-member-{member.pk}"),
-        "periods": charts.plan_periods(list(plans), f"plans-member-{member.pk}"),
-    }
+@register.simple_tag(takes_context=True)
+def member_charts(context, member, plans) -> str:
+    """A member's milestones by status (its roll-up: no query) and its page of plans on one
+    axis; for the public, drawn once per member, page of plans, language and version of the
+    public data (the secretariat's page also shows drafts: drawn each time)."""
+
+    def draw() -> str:
+        counts = charts.own_counts(member)
+        overdue = counts.pop("overdue")
+        return render_to_string(
+            "charts/member.html",
+            {
+                "status": charts.status_distribution(counts, overdue, f"status-member-{member.pk}"),
+                "periods": charts.plan_periods(list(plans), f"plans-member-{member.pk}"),
+            },
+        )
+
+    request = context.get("request")
+    if request is None or getattr(request.user, "is_staff", False):
+        return mark_safe(draw())
+    return mark_safe(_kept(f"member:{member.pk}:{getattr(plans, 'number', 1)}", draw))
+
+
+def _kept(name: str, draw) -> str:
+    """Chart markup kept per version of the public data, language and day."""
+    return pagecache.kept_for_the_day(f"charts:{name}:{get_language()}", draw)
 
 
 @register.inclusion_tag("charts/maybe.html")

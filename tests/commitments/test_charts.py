@@ -600,3 +600,37 @@ def test_a_commitment_with_more_milestones_than_the_limit_draws_the_first_and_sa
     assert "4. Milestone 4" not in texts(svg)
     assert "The chart shows the first 3 of 5 milestones; the list below has them all." in html
     assert len(chart_table(html, f"timeline-{commitment.pk}")) == 4
+
+
+@pytest.mark.parametrize("persona", ["anonymous", "secretariat"])
+def test_kept_member_and_home_charts_follow_every_change_and_never_show_drafts(
+    client, secretariat, persona
+):
+    member = f.make_member(slug="miembro")
+    f.make_plan(member, title="Plan publicado", start_year=2024, end_year=2027)
+    draft = f.make_plan(
+        member, title="Plan en borrador", published=False, start_year=2025, end_year=2026
+    )
+    if persona == "secretariat":
+        client.force_login(secretariat)
+
+    def plans_drawn(url: str, chart_id: str) -> list[str]:
+        html = client.get(url).content.decode()
+        return [row[0] for row in chart_table(html, chart_id)[1:]]
+
+    member_chart = f"plans-member-{member.pk}"
+    for _visit in range(2):  # drawn, then read kept
+        drawn = plans_drawn("/en/members/miembro/", member_chart)
+        assert ("Plan en borrador" in " ".join(drawn)) is (persona == "secretariat")
+        assert "Plan publicado" in " ".join(drawn)
+        home = plans_drawn("/en/", "plans-chart")
+        assert "Plan publicado" in " ".join(home)
+        assert "Plan en borrador" not in " ".join(home)
+    if persona == "secretariat":
+        # What the secretariat was drawn is never what the public is served.
+        client.logout()
+        assert "Plan en borrador" not in " ".join(plans_drawn("/en/members/miembro/", member_chart))
+    draft.status = draft.Status.PUBLISHED
+    draft.save()
+    assert "Plan en borrador" in " ".join(plans_drawn("/en/members/miembro/", member_chart))
+    assert "Plan en borrador" in " ".join(plans_drawn("/en/", "plans-chart"))

@@ -189,14 +189,14 @@ def test_member_query_count_is_flat(client, django_assert_num_queries):
         Contact.objects.create(member=member, name=f"Contact {i}")
         make_plan(member, title=f"Plan {i}")
     # 1 the member with its roll-up  2 its plans with roll-ups (page; counted by the roll-up)
-    # 3 commitments (page; counted by the roll-up)  4 their OGP values  5 their plans
-    # 6 resource years  7 resources page with their count  8 contacts
-    # 9 published Inception Reports of its plans (reports)
-    # 10 published End of Commitment Reports of its plans (reports)
-    # 11 the members of the plans drawn on one time axis (its milestones by status: its roll-up)
-    with django_assert_num_queries(11):
-        response = client.get("/en/members/mexico/")
-    assert response.status_code == 200
+    # 3 its local members (a national member)  4 resource years  5 resources page with their
+    # count  6 the version of the public data, under which its charts are kept  7 contacts
+    # 8 commitments (page; counted by the roll-up)  9 their OGP values  10 their plans
+    # 11 published Inception Reports of its plans  12 published End of Commitment Reports
+    for _visit in ("drawing its charts", "reading them kept"):
+        with django_assert_num_queries(12):
+            response = client.get("/en/members/mexico/")
+        assert response.status_code == 200
 
 
 def test_members_index_query_count_is_flat(client, django_assert_num_queries):
@@ -578,9 +578,10 @@ def test_ogps_figure_costs_no_query_on_the_plan_list_and_home(
     # 1 how many plans (pages)  2 the page of plans with roll-ups and members
     with django_assert_num_queries(2):
         client.get("/en/plans/")
-    # 1 members with roll-ups  2 plans in implementation  3 earlier plans
-    # 4 milestone status counts  5 latest updates
-    with django_assert_num_queries(5):
+    # 1 members with roll-ups  2 milestone status counts  3 the version of the public data,
+    # under which the plans' chart is kept  4 plans in implementation  5 earlier plans
+    # 6 latest updates
+    with django_assert_num_queries(6):
         response = client.get("/en/")
     assert plans_section(response.content.decode()).count(NOTE["en"]) == 3
 
