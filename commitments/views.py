@@ -197,6 +197,13 @@ def _newest_matches(qs) -> list[int] | None:
     """
     if connection.vendor != "postgresql":
         return None
+    # Found once per version of the data for each search (the same query, the same keys).
+    return pagecache.kept_for_query(
+        "newest", qs.values_list("pk", flat=True), lambda: _find_newest_matches(qs), RANKED_MATCHES
+    )
+
+
+def _find_newest_matches(qs) -> list[int] | None:
     matches = pagecache.count_once(qs.values_list("pk", flat=True))
     if matches <= RANKED_MATCHES:
         return None
@@ -228,7 +235,11 @@ def paginate_commitments(qs, number, per_page: int = PAGE_SIZE, ranked: list[int
     # Counting every match is the costly part: counted once per version of the data.
     page = pagecache.CountOncePaginator(keys_qs, per_page).get_page(number)
     if ranked:
-        keys = _ranked_page_keys(qs, ranked, page.start_index() - 1, page.end_index())
+        start, end = page.start_index() - 1, page.end_index()
+        # Ranked once per version of the data for each search and page.
+        keys = pagecache.kept_for_query(
+            "ranked", keys_qs, lambda: _ranked_page_keys(qs, ranked, start, end), start, end
+        )
     else:
         keys = list(page.object_list)
     rows = Commitment.objects.filter(pk__in=keys).for_listing()

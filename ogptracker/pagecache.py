@@ -94,17 +94,32 @@ def count_once(queryset) -> int:
     Keyed by the query's SQL and parameters, so two visitors who may see different rows (the
     secretariat sees drafts) never share a count.
     """
-    state = current()
-    if state is None or not isinstance(queryset, QuerySet):
-        return queryset.count() if isinstance(queryset, QuerySet) else len(queryset)
+    if not isinstance(queryset, QuerySet):
+        return len(queryset)
     # The order never changes a count: a list and its sorted or ranked versions share one.
     queryset = queryset.order_by()
     try:
-        sql, params = queryset.query.sql_with_params()
+        queryset.query.sql_with_params()
     except EmptyResultSet:
         return 0  # a filter no row can pass
-    digest = hashlib.sha256(repr((state[0], sql, params)).encode()).hexdigest()
-    return default_cache.get_or_set(f"count:{digest}", queryset.count, TIMEOUT)
+    return kept_for_query("count", queryset, queryset.count)
+
+
+def kept_for_query(kind: str, queryset, compute, *extra):
+    """``compute()``, kept once per version of the public data under the SQL and parameters of
+    ``queryset`` (and ``extra``): what a query finds is shared by every visitor who would run
+    the same query, and only by them. Before the first write there is no version: computed
+    each time."""
+    state = current()
+    if state is None:
+        return compute()
+    try:
+        sql, params = queryset.query.sql_with_params()
+    except EmptyResultSet:
+        return compute()
+    digest = hashlib.sha256(repr((state[0], sql, params, extra)).encode()).hexdigest()
+    # Wrapped, so that a result of None is kept too.
+    return default_cache.get_or_set(f"{kind}:{digest}", lambda: (compute(),), TIMEOUT)[0]
 
 
 def kept_for_the_day(name: str, compute):

@@ -303,3 +303,35 @@ def test_the_search_vector_is_rebuilt_when_texts_change_not_when_a_flag_does():
         commitment.title_en = "Libraries"
         commitment.save()
         assert titles(Commitment.objects.search("libraries")) == {"Libraries"}
+
+
+def test_a_kept_search_follows_every_change_and_each_reader_keeps_their_own(client, monkeypatch):
+    from commitments import views
+    from tests.factories import make_secretariat
+
+    monkeypatch.setattr(views, "RANKED_MATCHES", 2)
+    for number in range(1, 5):
+        make_commitment(title=f"Transparency {number}", number=number)
+    draft = make_commitment(title="Transparency draft", number=9, published=False)
+
+    def found(page=1):
+        response = client.get("/en/commitments/", {"q": "transparency", "page": page})
+        return [c.title for c in response.context["page"].object_list]
+
+    public = found()
+    assert found() == public  # read again, kept
+    assert "Transparency draft" not in public
+    client.force_login(make_secretariat())
+    assert "Transparency draft" in found()  # the secretariat's own search
+    client.logout()
+    assert found() == public  # never the secretariat's
+    # A new match, then a publication: shown at once.
+    newest = make_commitment(title="Transparency newest", number=5)
+    assert "Transparency newest" in found()
+    draft.is_published = True
+    draft.save()
+    titles = found()
+    assert "Transparency draft" in titles
+    if POSTGRES:
+        # The two newest matches are the ones ranked first.
+        assert set(titles[:2]) == {"Transparency draft", newest.title}
