@@ -193,10 +193,13 @@ def test_member_query_count_is_flat(client, django_assert_num_queries):
     # count  6 the version of the public data, under which its charts are kept  7 contacts
     # 8 commitments (page; counted by the roll-up)  9 their OGP values  10 their plans
     # 11 published Inception Reports of its plans  12 published End of Commitment Reports
-    for _visit in ("drawing its charts", "reading them kept"):
-        with django_assert_num_queries(12):
-            response = client.get("/en/members/mexico/")
-        assert response.status_code == 200
+    with django_assert_num_queries(12):
+        response = client.get("/en/members/mexico/")
+    assert response.status_code == 200
+    # Its charts and reports kept for this version of the data: 11 and 12 are not read again.
+    with django_assert_num_queries(10):
+        response = client.get("/en/members/mexico/")
+    assert response.status_code == 200
 
 
 def test_members_index_query_count_is_flat(client, django_assert_num_queries):
@@ -626,7 +629,8 @@ def test_a_national_members_page_queries_do_not_grow_with_its_local_members(clie
     queries()  # the first request fills caches
     with_three = queries()
     add_locals(27)
-    assert queries() == with_three <= 12
+    first_after = queries()  # what is kept per version of the data is drawn again, once
+    assert queries() == with_three <= first_after <= 12
 
 
 def test_a_member_with_more_plans_than_a_page_lists_the_commitments_of_all_of_them(client):
