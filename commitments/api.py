@@ -49,6 +49,7 @@ from commitments.serializers import (
 )
 from commitments.services import Evidence, can_update_milestone, record_milestone_update
 from ogptracker.api import END, IntegerFilter, JSONParser, check_unmodified, etag_of
+from ogptracker.api_policies import CommitmentPagination
 from ogptracker.keys import is_ascii_digits, parse_pk
 from plans.models import ActionPlan, Document, Institution, Member
 from plans.serializers import DocumentSerializer
@@ -213,6 +214,7 @@ class CommitmentViewSet(viewsets.ReadOnlyModelViewSet):
     """Published commitments with their milestones and computed progress."""
 
     serializer_class = CommitmentSerializer
+    pagination_class = CommitmentPagination
     lookup_field = "key"
     lookup_value_regex = "[A-Za-z0-9]+"
     filter_backends = [DjangoFilterBackend, OrderingFilter]

@@ -60,6 +60,13 @@ class Pagination(PageNumberPagination):
         ]
 
 
+class CommitmentPagination(Pagination):
+    """Pages of 25 commitments, as the explorer lists them: each carries its milestones and
+    every text in both languages (``page_size`` up to 200 still asks for more)."""
+
+    page_size = 25
+
+
 class _RuntimeRate:
     """Read the rate on every request, so settings changes (and tests) take effect at once."""
 

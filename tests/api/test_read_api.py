@@ -463,3 +463,22 @@ def test_an_unknown_lang_is_a_json_400(client, value):
     response = client.get("/api/v1/commitments/", {"lang": value})
     assert_error(response, 400, "invalid")
     assert "lang" in response.json()["error"]["fields"]
+
+
+def test_commitments_come_25_to_a_page_unless_more_are_asked_for(client):
+    plan = factories.make_plan(factories.make_member(slug="muchos"))
+    for number in range(1, 31):
+        factories.make_commitment(plan, number=number, milestones=1)
+    body = client.get("/api/v1/commitments/").json()
+    assert body["count"] == 30
+    assert len(body["results"]) == 25
+    assert [c["number"] for c in body["results"]] == list(range(1, 26))
+    assert body["next"] == "http://testserver/api/v1/commitments/?page=2"
+    assert len(client.get("/api/v1/commitments/?page=2").json()["results"]) == 5
+    assert len(client.get("/api/v1/commitments/?page_size=30").json()["results"]) == 30
+    # Other lists keep pages of 50.
+    assert len(client.get("/api/v1/milestones/").json()["results"]) == 30
+    schema = client.get("/api/v1/schema/", {"format": "json"}).json()
+    parameters = schema["paths"]["/api/v1/commitments/"]["get"]["parameters"]
+    size = next(p for p in parameters if p["name"] == "page_size")
+    assert "default 25" in size["description"]
