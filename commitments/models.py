@@ -302,7 +302,7 @@ class CommitmentQuerySet(models.QuerySet):
             self.defer(*LONG_TEXTS)
             .with_progress()
             .select_related("primary_policy_area", "primary_sector")
-            .prefetch_related("ogp_values", models.Prefetch("action_plans", queryset=plans))
+            .prefetch_related(models.Prefetch("action_plans", queryset=plans))
         )
 
 

@@ -32,6 +32,7 @@ from commitments import choices, exports
 from commitments.filters import CommitmentFilter
 from commitments.forms import CommentForm
 from commitments.models import (
+    LONG_TEXTS,
     Comment,
     Commitment,
     CommitmentInstitution,
@@ -68,6 +69,8 @@ def ready_to_display(updates):
     """History entries with what ``includes/updates.html`` reads, loaded up front."""
     return (
         updates.select_related("milestone__commitment", "author_institution", "corrects")
+        # An entry names its commitment: never its long texts (kilobytes in two languages).
+        .defer(*(f"milestone__commitment__{name}" for name in LONG_TEXTS))
         .prefetch_related(
             "evidence",
             "files",

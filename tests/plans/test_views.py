@@ -191,13 +191,13 @@ def test_member_query_count_is_flat(client, django_assert_num_queries):
     # 1 the member with its roll-up  2 its plans with roll-ups (page; counted by the roll-up)
     # 3 its local members (a national member)  4 resource years  5 resources page with their
     # count  6 the version of the public data, under which its charts are kept  7 contacts
-    # 8 commitments (page; counted by the roll-up)  9 their OGP values  10 their plans
-    # 11 published Inception Reports of its plans  12 published End of Commitment Reports
-    with django_assert_num_queries(12):
+    # 8 commitments (page; counted by the roll-up)  9 their plans
+    # 10 published Inception Reports of its plans  11 published End of Commitment Reports
+    with django_assert_num_queries(11):
         response = client.get("/en/members/mexico/")
     assert response.status_code == 200
-    # Its charts and reports kept for this version of the data: 11 and 12 are not read again.
-    with django_assert_num_queries(10):
+    # Its charts and reports kept for this version of the data: 10 and 11 are not read again.
+    with django_assert_num_queries(9):
         response = client.get("/en/members/mexico/")
     assert response.status_code == 200
 
@@ -319,12 +319,12 @@ def test_plan_query_count_is_flat(client, django_assert_num_queries):
         Document.objects.create(title="Doc", action_plan=plan, url="https://example.org")
     warm_caches()
     # 1 the plan with its roll-up  2 lead institutions  3 endorsements  4 consortium members
-    # 5 commitments (page; counted by the roll-up)  6 their OGP values  7 their plans
-    # 8 documents  9 meetings  10 meetings' documents  11 approved comments (page)
-    # 12 the plan's published Inception Report (reports)
-    # 13 the plan's roll-up and progress history  14 its first commitments with their counts
-    # 15 the milestones its Gantt draws (charts, which draw the whole plan, bounded)
-    with django_assert_num_queries(15):
+    # 5 commitments (page; counted by the roll-up)  6 their plans
+    # 7 documents  8 meetings  9 meetings' documents  10 approved comments (page)
+    # 11 the plan's published Inception Report (reports)
+    # 12 the plan's roll-up and progress history  13 its first commitments with their counts
+    # 14 the milestones its Gantt draws (charts, which draw the whole plan, bounded)
+    with django_assert_num_queries(14):
         response = client.get(plan.get_absolute_url())
     assert response.status_code == 200
 
@@ -364,12 +364,12 @@ def test_institution_query_count_is_flat(client, django_assert_num_queries):
     for _ in range(3):
         make_commitment(milestones=2, lead=infoem)
     # 1 the institution with its roll-up  2 led commitments (page; counted by the roll-up)
-    # 3 their OGP values  4 their plans  5 forum memberships (it supports none: no query)
-    # 6 the version of the public data  7 the institutions' roll-ups (chart: kept per version)
-    with django_assert_num_queries(7):
-        client.get("/en/institutions/infoem/")
-    # 6 the version of the public data (the others' roll-ups are kept until the next change)
+    # 3 their plans  4 forum memberships (it supports none: no query)
+    # 5 the version of the public data  6 the institutions' roll-ups (chart: kept per version)
     with django_assert_num_queries(6):
+        client.get("/en/institutions/infoem/")
+    # 5 the version of the public data (the others' roll-ups are kept until the next change)
+    with django_assert_num_queries(5):
         client.get("/en/institutions/infoem/")
 
 

@@ -66,7 +66,7 @@ def test_sign_out_is_a_post(client, evaluator):
 def test_header_costs_no_query_for_anonymous_visitors(client, db, django_assert_num_queries):
     # The home page's own queries only (see tests/portal/test_identity.py): the header reads
     # the cached settings and asks nothing about an anonymous visitor.
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         client.get("/en/")
 
 
