@@ -165,8 +165,10 @@ class CommitmentSerializer(serializers.ModelSerializer):
         """The declared fields' output, written out: the generic walk over every field of a
         commitment and of its plans, institutions and milestones took most of a list's time.
         A test compares the two on every commitment of the demo."""
-        fields = self.fields
-        moment = fields["updated_at"].to_representation
+        # The declared fields themselves: ``self.fields`` would build every field of the
+        # model serializer (and its nested ones) first.
+        fields = self._declared_fields
+        moment = _MOMENT.to_representation
         return {
             "key": commitment.key,
             "ogp_id": commitment.ogp_id,
@@ -222,7 +224,8 @@ class CommitmentSerializer(serializers.ModelSerializer):
         }
 
 
-_MILESTONE_TRANSLATIONS = MilestoneSummarySerializer().fields["translations"]
+_MILESTONE_TRANSLATIONS = MilestoneSummarySerializer._declared_fields["translations"]
+_MOMENT = serializers.DateTimeField(read_only=True)
 
 
 def _month(value) -> str | None:
