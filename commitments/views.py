@@ -24,8 +24,8 @@ from django.db.models.functions import Cast, Coalesce, NullIf
 from django.http import FileResponse, Http404, HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from commitments import choices, exports
@@ -89,6 +89,15 @@ HOME_MEMBERS = 12
 HOME_PLANS = 6
 
 
+def _by_kept_keys(queryset, name: str, keys) -> list:
+    """The rows of ``queryset`` whose keys ``keys()`` chooses, in that order: the choice kept
+    per version of the public data, language and day under ``name`` (for choices of published
+    rows only, the same for every reader)."""
+    chosen = pagecache.kept_for_the_day(f"{name}:{get_language()}", lambda: list(keys()))
+    rows = {row.pk: row for row in queryset.filter(pk__in=chosen)}
+    return [rows[key] for key in chosen if key in rows]
+
+
 def home(request):
     """What the portal is, the largest members, plans in implementation, status counts, updates.
 
@@ -100,26 +109,42 @@ def home(request):
 
     # The largest members: those whose roll-up reaches the count of the (HOME_MEMBERS + 1)th
     # largest, read from the top of the roll-ups' index, then ordered with their ties by name.
+    # Chosen once per version of the public data and language (the ties go by name), like the
+    # plans below: the same for every reader, then loaded by key.
     with_plans = Rollup.objects.filter(scope=MEMBER, n_plans__gt=0)
     threshold = with_plans.order_by("-n_commitments").values("n_commitments")[
         HOME_MEMBERS : HOME_MEMBERS + 1
     ]
     largest = with_plans.filter(n_commitments__gte=Coalesce(Subquery(threshold), 0))
-    members = list(
-        Member.objects.with_progress()
-        .filter(pk__in=largest.values("object_id"))
-        .select_related("country")
-        .order_by("-n_commitments", "name", "pk")[: HOME_MEMBERS + 1]
+    members = Member.objects.with_progress().select_related("country")
+    members = _by_kept_keys(
+        members,
+        f"home:members:{HOME_MEMBERS}",
+        lambda: (
+            members.filter(pk__in=largest.values("object_id"))
+            .order_by("-n_commitments", "name", "pk")
+            .values_list("pk", flat=True)[: HOME_MEMBERS + 1]
+        ),
     )
     plans = (
         ActionPlan.objects.published()
         .only(*PLAN_CARD_COLUMNS)
         .with_progress()
         .select_related("member")
-        .order_by("-start_year", "title", "pk")
     )
-    current = plans.in_implementation()
-    past = plans.in_implementation(negate=True)
+    current, past = (
+        _by_kept_keys(
+            plans,
+            f"home:plans:{name}:{HOME_PLANS}",
+            lambda chosen=chosen: chosen.order_by("-start_year", "title", "pk").values_list(
+                "pk", flat=True
+            )[:HOME_PLANS],
+        )
+        for name, chosen in (
+            ("current", plans.in_implementation()),
+            ("past", plans.in_implementation(negate=True)),
+        )
+    )
     site = Rollup.objects.filter(scope=SITE, object_id=0).first()
     tally = site.tally if site else Tally({})
     unreported = tally.overdue(status=MilestoneStatus.NOT_REPORTED)
@@ -133,8 +158,8 @@ def home(request):
         {
             "members": members[:HOME_MEMBERS],
             "more_members": len(members) > HOME_MEMBERS,
-            "current_plans": current[:HOME_PLANS],
-            "past_plans": past[:HOME_PLANS],
+            "current_plans": current,
+            "past_plans": past,
             "statuses": statuses,
             "milestones_total": tally.total,
             "milestones_overdue_all": tally.overdue(),
