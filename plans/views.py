@@ -410,12 +410,14 @@ def institution_detail(request, slug: str):
         _visible_commitments(request, roles.filter(role="lead").values("commitment_id")),
         request.GET.get("led"),
         institution.n_led,
+        kept_as=f"commitments:led:{institution.pk}",
     )
     supported = _commitment_page(
         request,
         _visible_commitments(request, roles.filter(role="supporting").values("commitment_id")),
         request.GET.get("supported"),
         institution.n_supported,
+        kept_as=f"commitments:supported:{institution.pk}",
     )
     return render(
         request,

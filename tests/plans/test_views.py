@@ -741,16 +741,19 @@ def test_a_large_plans_and_members_pages_of_commitments_are_kept_and_follow_ever
     member = make_member(slug="grande")
     plan = make_plan(member, slug="plan-grande", start_year=2022, end_year=2024)
     make_plan(member, slug="otro-plan", start_year=2020, end_year=2021)
+    lead = make_institution(slug="lider")
     for number in (5, 1, 4, 2, 3):
-        make_commitment(plan, number=number, title=f"Compromiso {number}")
-    draft = make_commitment(plan, number=0, title="Compromiso en borrador", published=False)
+        make_commitment(plan, number=number, title=f"Compromiso {number}", lead=lead)
+    draft = make_commitment(
+        plan, number=0, title="Compromiso en borrador", published=False, lead=lead
+    )
     if persona == "secretariat":
         client.force_login(make_secretariat())
 
     def listed(path, param, page):
         response = client.get(path, {param: page})
         assert response.status_code == 200
-        return [c.title for c in response.context["commitments"]]
+        return [c.title for c in response.context["led" if param == "led" else "commitments"]]
 
     staff = persona == "secretariat"
     first = (
@@ -759,6 +762,7 @@ def test_a_large_plans_and_members_pages_of_commitments_are_kept_and_follow_ever
     for path in ("/en/plans/plan-grande/", "/en/members/grande/"):
         assert listed(path, "commitments", 1) == first
         assert listed(path, "commitments", 1) == first  # read again: the same
+    assert listed("/en/institutions/lider/", "led", 1) == first
     assert listed("/en/plans/plan-grande/", "commitments", 3) == (
         ["Compromiso 4", "Compromiso 5"] if staff else ["Compromiso 5"]
     )
@@ -771,6 +775,7 @@ def test_a_large_plans_and_members_pages_of_commitments_are_kept_and_follow_ever
     expected = ["Compromiso en borrador", "Compromiso 2"]
     for path in ("/en/plans/plan-grande/", "/en/members/grande/"):
         assert listed(path, "commitments", 1) == expected
+    assert listed("/en/institutions/lider/", "led", 1) == expected
     assert listed("/en/plans/plan-grande/", "commitments", 3) == ["Compromiso 5", "Compromiso 1"]
     # Withdrawing the plan empties the member's list for the public.
     plan.status = ActionPlan.Status.DRAFT
