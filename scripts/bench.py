@@ -340,11 +340,11 @@ def main() -> int:
         # Uncached latency first, one client at a time, so the figure is a request's own cost:
         # on a shared machine, right after the saturating runs below, the same request took
         # up to half as long again.
-        fresh = {}
+        uncached = {}
         for name, path in targets:
             first = settle(fresh_port, path)
             _rps, fresh_lat, fresh_errors = hammer(fresh_port, path, SECONDS, 1)
-            fresh[name] = (fresh_lat, fresh_errors, first)
+            uncached[name] = (fresh_lat, fresh_errors, first)
         admin_rows = []
         cookie = {"Cookie": f"sessionid={session_key}"}
         for name, path in admin_targets:
@@ -358,7 +358,7 @@ def main() -> int:
             # within a run, and a ratio compares two figures of the same moment.
             beside_rps, _lat, _errors = hammer(cached_port, "/health/", SECONDS / 2, CLIENTS)
             rps, lat, errors = hammer(cached_port, path, SECONDS, CLIENTS)
-            fresh_lat, fresh_errors, first = fresh[name]
+            fresh_lat, fresh_errors, first = uncached[name]
             rows.append((name, path, rps, lat, errors + fresh_errors, fresh_lat, beside_rps, first))
     finally:
         for process in (cached, fresh):
