@@ -613,15 +613,13 @@ def cached_plan_charts(plan) -> str:
     """A plan's charts as markup, drawn once per plan, language, version of the public data and
     day: they draw published data only, the same for every reader, and change only when it
     does (drawing the SVG of hundreds of bars took longer than reading them)."""
-    from django.template.loader import render_to_string
-    from django.utils.translation import get_language
-
     from ogptracker import pagecache
 
     today = timezone.localdate()
-    return pagecache.kept_for_the_day(
-        f"charts:plan:{plan.pk}:{get_language()}",
-        lambda: render_to_string("charts/plan.html", {"plan": plan, **plan_charts(plan, today)}),
+    return pagecache.kept_markup(
+        f"charts:plan:{plan.pk}",
+        "charts/plan.html",
+        lambda: {"plan": plan, **plan_charts(plan, today)},
     )
 
 

@@ -45,7 +45,7 @@ from commitments.models import (
 )
 from ogptracker import pagecache
 from ogptracker.keys import MAX_PK, is_ascii_digits, parse_pk
-from ogptracker.pagination import KnownCountPaginator
+from ogptracker.pagination import KnownCountPaginator, in_key_order
 from plans.models import ActionPlan, Document, Member
 
 PAGE_SIZE = 25
@@ -94,8 +94,7 @@ def _by_kept_keys(queryset, name: str, keys) -> list:
     per version of the public data, language and day under ``name`` (for choices of published
     rows only, the same for every reader)."""
     chosen = pagecache.kept_for_the_day(f"{name}:{get_language()}", lambda: list(keys()))
-    rows = {row.pk: row for row in queryset.filter(pk__in=chosen)}
-    return [rows[key] for key in chosen if key in rows]
+    return in_key_order(queryset, chosen)
 
 
 def home(request):
@@ -270,11 +269,10 @@ def paginate_commitments(qs, number, per_page: int = PAGE_SIZE, ranked: list[int
         )
     else:
         keys = list(page.object_list)
-    rows = Commitment.objects.filter(pk__in=keys).for_listing()
+    rows = Commitment.objects.for_listing()
     if hasattr(qs.query, "annotations") and "rank" in qs.query.annotations:
         rows = rows.annotate(rank=qs.query.annotations["rank"])
-    by_key = {row.pk: row for row in rows}
-    page.object_list = [by_key[key] for key in keys if key in by_key]
+    page.object_list = in_key_order(rows, keys)
     return page
 
 

@@ -16,6 +16,8 @@ from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 
+from ogptracker.pagination import in_key_order
+
 
 class KnownLabelsMixin:
     """An autocomplete widget that takes its selected options' labels from ``known`` when it
@@ -166,10 +168,8 @@ class KeysFirstPaginator(Paginator):
 
     def _get_page(self, object_list, number, paginator):
         if isinstance(object_list, QuerySet):
-            keys = list(object_list.values_list("pk", flat=True))
             rows = self.object_list if self.rows is None else self.rows
-            loaded = {obj.pk: obj for obj in rows.filter(pk__any_of=keys)}
-            object_list = [loaded[key] for key in keys if key in loaded]
+            object_list = in_key_order(rows, object_list.values_list("pk", flat=True))
         return super()._get_page(object_list, number, paginator)
 
 

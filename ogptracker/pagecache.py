@@ -122,6 +122,20 @@ def kept_for_query(kind: str, queryset, compute, *extra):
     return default_cache.get_or_set(f"{kind}:{digest}", lambda: (compute(),), TIMEOUT)[0]
 
 
+def kept_markup(name: str, template_name: str, context) -> str:
+    """``template_name`` drawn with ``context()``, kept per version of the public data, language
+    and day under ``name``: a fragment of published data, the same for every reader (a chart,
+    the links to published reports). Safe to show: the template escaped every text it holds."""
+    from django.template.loader import render_to_string
+    from django.utils.safestring import mark_safe
+
+    markup = kept_for_the_day(
+        f"markup:{name}:{translation.get_language()}",
+        lambda: render_to_string(template_name, context()),
+    )
+    return mark_safe(markup)
+
+
 def kept_for_the_day(name: str, compute):
     """``compute()``, kept per version of the public data and day under ``name``: for figures
     drawn from public data only, the same for every reader (a chart, a statistic). Before the

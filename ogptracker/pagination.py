@@ -9,6 +9,16 @@ from django.db.models import Count, Window
 MAX_WINDOW_PAGE = 100_000
 
 
+def in_key_order(queryset, keys) -> list:
+    """The rows of ``queryset`` whose keys are ``keys``, in that order (one query, none for no
+    keys; a key it does not find is left out): a page chosen by its keys, then read by them."""
+    keys = list(keys)
+    if not keys:
+        return []
+    rows = {row.pk: row for row in queryset.filter(pk__any_of=keys)}
+    return [rows[key] for key in keys if key in rows]
+
+
 class KnownCountPaginator(Paginator):
     """A paginator told its count (a precomputed roll-up) instead of counting rows again."""
 

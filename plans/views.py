@@ -14,7 +14,7 @@ from django.utils.translation import get_language
 from ogptracker import pagecache
 from ogptracker.keys import is_ascii_digits
 from ogptracker.languages import Shown, translatable_fields
-from ogptracker.pagination import KnownCountPaginator, page_with_count
+from ogptracker.pagination import KnownCountPaginator, in_key_order, page_with_count
 from plans.models import (
     ActionPlan,
     Document,
@@ -64,13 +64,12 @@ def _commitment_page(
 
     if kept_as and count is not None and count > COMMITMENTS_PAGE_SIZE:
         page = KnownCountPaginator([], COMMITMENTS_PAGE_SIZE, count=count).get_page(number)
-        start = page.start_index() - 1 if count else 0
+        start = page.start_index() - 1
         page_keys = pagecache.kept_for_the_day(
             f"{kept_as}:{page.number}",
             lambda: list(keys()[start : start + COMMITMENTS_PAGE_SIZE]),
         )
-        rows = {row.pk: row for row in _commitments().filter(pk__in=page_keys).for_listing()}
-        page.object_list = [rows[key] for key in page_keys if key in rows]
+        page.object_list = in_key_order(_commitments().for_listing(), page_keys)
         return page
     page = KnownCountPaginator(keys(), COMMITMENTS_PAGE_SIZE, count=count).get_page(number)
     # The page's keys are sorted alone, in a sub-query; the same query loads their rows, with
@@ -146,8 +145,7 @@ def member_detail(request, slug: str):
                 f"plans:member:{member.pk}:{get_language()}:{plans.number}",
                 lambda: list(plans.object_list),
             )
-        rows = {plan.pk: plan for plan in member_plans.order_by().filter(pk__any_of=page_keys)}
-        plans.object_list = [rows[key] for key in page_keys if key in rows]
+        plans.object_list = in_key_order(member_plans.order_by(), page_keys)
         plan_keys = None  # every plan's, read only when the commitments' page is not kept
     today = timezone.localdate()
     running = [plan for plan in plans if _running(plan, today)]

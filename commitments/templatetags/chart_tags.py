@@ -11,7 +11,6 @@ from html import escape
 from django import template
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
 
 from commitments import charts
 from ogptracker import pagecache
@@ -32,8 +31,7 @@ def commitment_timeline_chart(commitment, milestones, updates) -> dict:
 def plan_charts(plan) -> str:
     """A plan's compact Gantt and its progress line, over all its published commitments (the
     page lists them a page at a time; the charts draw the whole plan, bounded)."""
-    # Markup the chart templates wrote, escaping every text they hold.
-    return mark_safe(charts.cached_plan_charts(plan))
+    return charts.cached_plan_charts(plan)
 
 
 @register.simple_tag
@@ -66,14 +64,13 @@ def plan_periods_chart(*plan_lists, chart_id: str = "plans-chart", kept_as: str 
     published plans, the same for every reader: drawn once per version of the public data and
     language under that name."""
 
-    def draw() -> str:
+    def context() -> dict:
         plans = [plan for plans in plan_lists for plan in plans]
-        return render_to_string(
-            "charts/maybe.html",
-            {"chart": charts.plan_periods(plans, chart_id), "template": "charts/periods.html"},
-        )
+        return {"chart": charts.plan_periods(plans, chart_id), "template": "charts/periods.html"}
 
-    return mark_safe(_kept(kept_as, draw) if kept_as else draw())
+    if kept_as:
+        return pagecache.kept_markup(f"charts:{kept_as}", "charts/maybe.html", context)
+    return render_to_string("charts/maybe.html", context())
 
 
 @register.simple_tag(takes_context=True)
@@ -82,26 +79,21 @@ def member_charts(context, member, plans) -> str:
     axis; for the public, drawn once per member, page of plans, language and version of the
     public data (the secretariat's page also shows drafts: drawn each time)."""
 
-    def draw() -> str:
+    def chart_context() -> dict:
         counts = charts.own_counts(member)
         overdue = counts.pop("overdue")
-        return render_to_string(
-            "charts/member.html",
-            {
-                "status": charts.status_distribution(counts, overdue, f"status-member-{member.pk}"),
-                "periods": charts.plan_periods(list(plans), f"plans-member-{member.pk}"),
-            },
-        )
+        return {
+            "status": charts.status_distribution(counts, overdue, f"status-member-{member.pk}"),
+            "periods": charts.plan_periods(list(plans), f"plans-member-{member.pk}"),
+        }
 
     request = context.get("request")
     if request is None or getattr(request.user, "is_staff", False):
-        return mark_safe(draw())
-    return mark_safe(_kept(f"member:{member.pk}:{getattr(plans, 'number', 1)}", draw))
-
-
-def _kept(name: str, draw) -> str:
-    """Chart markup kept per version of the public data, language and day."""
-    return pagecache.kept_for_the_day(f"charts:{name}:{get_language()}", draw)
+        return render_to_string("charts/member.html", chart_context())
+    page = getattr(plans, "number", 1)
+    return pagecache.kept_markup(
+        f"charts:member:{member.pk}:{page}", "charts/member.html", chart_context
+    )
 
 
 @register.inclusion_tag("charts/maybe.html")

@@ -7,9 +7,6 @@
 from __future__ import annotations
 
 from django import template
-from django.template.loader import render_to_string
-from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
 
 from ogptracker import pagecache
 from reports.models import (
@@ -76,9 +73,10 @@ def commitment_report_summary(commitment) -> dict:
 
 @register.simple_tag
 def plan_report_links(plan) -> str:
-    """The link to the plan's published Inception Report (one query, kept)."""
-    return _kept(
-        f"plan:{plan.pk}",
+    """The link to the plan's published Inception Report (one query, kept per version of the
+    public data: published reports only, the same for every reader)."""
+    return pagecache.kept_markup(
+        f"reports:plan:{plan.pk}",
         "reports/includes/plan_reports.html",
         lambda: {
             "inception_report": InceptionReport.objects.published()
@@ -91,21 +89,13 @@ def plan_report_links(plan) -> str:
 
 @register.simple_tag
 def member_reports(member) -> str:
-    """The member's newest published reports, as resources (two queries, kept)."""
+    """The member's newest published reports, as resources (two queries, kept per version of
+    the public data)."""
 
     def context() -> dict:
         reports, more = published_reports_for_member(member)
         return {"reports": reports, "more": more}
 
-    return _kept(f"member:{member.pk}", "reports/includes/member_reports.html", context)
-
-
-def _kept(name: str, template_name: str, context) -> str:
-    """``template_name`` drawn with ``context()``, kept per version of the public data and
-    language: published reports only, the same for every reader."""
-    markup = pagecache.kept_for_the_day(
-        f"reports:{name}:{get_language()}",
-        lambda: render_to_string(template_name, context()),
+    return pagecache.kept_markup(
+        f"reports:member:{member.pk}", "reports/includes/member_reports.html", context
     )
-    # Markup the template wrote, escaping every text it holds.
-    return mark_safe(markup)
