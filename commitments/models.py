@@ -279,16 +279,56 @@ class CommitmentQuerySet(models.QuerySet):
 
         Ranking reads each ranked commitment's whole vector (kilobytes), so ranking every match
         of a word found in most commitments takes far longer than finding them; a page that
-        shows the best few bounds that work. The matches' keys are read here, in one query, so
-        that counting and listing them searches no further. On other databases every rank is
-        the same constant and nothing is narrowed.
+        shows the best few bounds that work. The newest matches' keys are found once per
+        version of the data (``newest_keys``), so that counting and listing them searches no
+        further. On other databases every rank is the same constant and nothing is narrowed.
         """
         found = self.search(text)
         if connection.vendor != "postgresql" or "rank" not in found.query.annotations:
             return found
-        newest = list(found.order_by("-pk").values_list("pk", flat=True)[:limit])
+        newest = found.newest_keys(limit)
+        if newest is None:
+            return found
         query = SearchTerms(_query_text(text))
         return self.model.objects.filter(pk__in=newest).annotate(rank=_search_rank(query))
+
+    def newest_keys(self, limit: int) -> list[int] | None:
+        """The keys of the newest ``limit`` commitments of this list when more are in it, else
+        None; found once per version of the public data for each query (``pagecache``).
+
+        Made for searches: they are looked for among the newest keys only, as many as should
+        hold them at the share of commitments that match (the count, kept per version of the
+        data), half as many again, and four times more each time they do not. The search index
+        and the key range then meet in one bitmap, and only the commitments in that range are
+        read, not every match.
+        """
+        from ogptracker import pagecache
+
+        keys = self.values_list("pk", flat=True)
+        return pagecache.kept_for_query(
+            "newest", keys, lambda: self._find_newest_keys(limit), limit
+        )
+
+    def _find_newest_keys(self, limit: int) -> list[int] | None:
+        from ogptracker import pagecache
+
+        matches = pagecache.count_once(self.values_list("pk", flat=True))
+        if matches <= limit:
+            return None
+        top = self.model.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+        span = int(1.5 * (limit + 1) * top / matches) + 1
+        while True:
+            # Sorted by ``pk + 0``: from the bitmap of matches, not by walking the primary key
+            # backwards and testing every commitment's vector.
+            newest = list(
+                self.filter(pk__gt=top - span)
+                .order_by((F("pk") + Value(0)).desc())
+                .values_list("pk", flat=True)[: limit + 1]
+            )
+            if len(newest) > limit or span >= top:
+                break
+            span *= 4
+        return newest[:limit] if len(newest) > limit else None
 
     def for_listing(self) -> CommitmentQuerySet:
         """Everything lists touch, loaded up front."""
@@ -396,6 +436,12 @@ class Commitment(Translatable):
                 fields=["number", "id"],
                 condition=Q(is_public=True),
                 name="commitment_public_number",
+            ),
+            # The sitemap's last change of the public commitments.
+            models.Index(
+                fields=["updated_at"],
+                condition=Q(is_public=True),
+                name="commitment_public_updated",
             ),
         ]
         constraints = [

@@ -216,38 +216,10 @@ def _newest_matches(qs) -> list[int] | None:
     the newest RANKED_MATCHES are ranked and come first by relevance, then the others by number;
     the count and every match are still there (the page says so). Other databases rank every
     match alike: nothing to bound.
-
-    The newest matches are looked for among the newest keys only: as many as should hold them
-    at the share of commitments that match (the count, kept per version of the data), half as
-    many again, and four times more each time they do not. The search index and the key range
-    then meet in one bitmap, and only the commitments in that range are read, not every match.
     """
     if connection.vendor != "postgresql":
         return None
-    # Found once per version of the data for each search (the same query, the same keys).
-    return pagecache.kept_for_query(
-        "newest", qs.values_list("pk", flat=True), lambda: _find_newest_matches(qs), RANKED_MATCHES
-    )
-
-
-def _find_newest_matches(qs) -> list[int] | None:
-    matches = pagecache.count_once(qs.values_list("pk", flat=True))
-    if matches <= RANKED_MATCHES:
-        return None
-    top = qs.model.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-    span = int(1.5 * (RANKED_MATCHES + 1) * top / matches) + 1
-    while True:
-        # Sorted by ``pk + 0``: from the bitmap of matches, not by walking the primary key
-        # backwards and testing every commitment's vector.
-        newest = list(
-            qs.filter(pk__gt=top - span)
-            .order_by((F("pk") + Value(0)).desc())
-            .values_list("pk", flat=True)[: RANKED_MATCHES + 1]
-        )
-        if len(newest) > RANKED_MATCHES or span >= top:
-            break
-        span *= 4
-    return newest[:RANKED_MATCHES] if len(newest) > RANKED_MATCHES else None
+    return qs.newest_keys(RANKED_MATCHES)
 
 
 def paginate_commitments(qs, number, per_page: int = PAGE_SIZE, ranked: list[int] | None = None):

@@ -13,10 +13,9 @@ from __future__ import annotations
 
 from django.contrib.admin.widgets import AutocompleteMixin
 from django.core.exceptions import FieldDoesNotExist, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import QuerySet
 
-from ogptracker.pagination import in_key_order
+from ogptracker.pagination import KeysFirstPaginator
 
 
 class KnownLabelsMixin:
@@ -151,26 +150,6 @@ class BoundedInlineMixin:
 
         BoundedFormSet.__name__ = formset.__name__
         return BoundedFormSet
-
-
-class KeysFirstPaginator(Paginator):
-    """A changelist paginator that finds the keys of a page first, then loads those rows with
-    their annotations: a late page (OFFSET 10,000) skips rows without computing their
-    per-row sub-queries (progress counts) for every row it skips.
-
-    ``rows``: where the page's rows are loaded from by key (see ``KeysFirstAdminMixin``);
-    without it, from the filtered list itself, whose search and filters then run twice.
-    """
-
-    def __init__(self, object_list, per_page, *args, rows: QuerySet | None = None, **kwargs):
-        super().__init__(object_list, per_page, *args, **kwargs)
-        self.rows = rows
-
-    def _get_page(self, object_list, number, paginator):
-        if isinstance(object_list, QuerySet):
-            rows = self.object_list if self.rows is None else self.rows
-            object_list = in_key_order(rows, object_list.values_list("pk", flat=True))
-        return super()._get_page(object_list, number, paginator)
 
 
 class KeysFirstAdminMixin:

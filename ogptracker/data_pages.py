@@ -6,7 +6,7 @@ from django.urls import path
 from django.views.decorators.http import require_safe
 
 from commitments.exports import COMMITMENT_COLUMNS, MILESTONE_COLUMNS
-from ogptracker.pagination import page_with_count
+from ogptracker.pagination import KeysFirstPaginator
 from plans.models import ActionPlan
 
 PLANS_PAGE_SIZE = 30
@@ -34,7 +34,9 @@ def plan_downloads(text: str):
 def data_page(request):
     """Where to download the data, what each column means, and how to use the API."""
     text = " ".join(request.GET.get("q", "").split())[:MAX_QUERY]
-    plans = page_with_count(plan_downloads(text), PLANS_PAGE_SIZE, request.GET.get("page"))
+    plans = KeysFirstPaginator(plan_downloads(text), PLANS_PAGE_SIZE, kept=True).get_page(
+        request.GET.get("page")
+    )
     query = request.GET.copy()
     query.pop("page", None)
     return render(

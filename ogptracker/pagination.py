@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Window
+from django.db.models import Count, QuerySet, Window
+from django.utils.functional import cached_property
+
+from ogptracker import pagecache
 
 # Beyond this page number, ``page_with_count`` counts first (no offset that large is sent).
 MAX_WINDOW_PAGE = 100_000
@@ -42,3 +45,45 @@ def page_with_count(queryset, per_page: int, number) -> Page:
             paginator = KnownCountPaginator(queryset, per_page, count=rows[0]._total if rows else 0)
             return Page(rows, wanted, paginator)
     return Paginator(queryset, per_page).get_page(number)
+
+
+class KeysFirstPaginator(Paginator):
+    """A paginator that finds the keys of a page first, then loads those rows with their
+    annotations and columns: a late page (OFFSET 9,000) skips rows without computing their
+    per-row sub-queries (progress counts) or reading their long texts for every row it skips.
+    Public lists and admin changelists use it.
+
+    ``rows``: where the page's rows are loaded from by key (see
+    ``ogptracker.admin_lists.KeysFirstAdminMixin``); without it, from the list itself.
+    ``kept``: the count and each page's keys are kept per version of the data under the query
+    that finds them (``pagecache.kept_for_query``), so sorting thousands of rows by a text is
+    done once, not on every visit (public lists).
+    """
+
+    def __init__(
+        self,
+        object_list,
+        per_page,
+        *args,
+        rows: QuerySet | None = None,
+        kept: bool = False,
+        **kwargs,
+    ):
+        super().__init__(object_list, per_page, *args, **kwargs)
+        self.rows = rows
+        self.kept = kept
+
+    @cached_property
+    def count(self) -> int:
+        if self.kept:
+            return pagecache.count_once(self.object_list)
+        return super().count
+
+    def _get_page(self, object_list, number, paginator):
+        if isinstance(object_list, QuerySet):
+            rows = self.object_list if self.rows is None else self.rows
+            keys = object_list.values_list("pk", flat=True)
+            if self.kept:
+                keys = pagecache.kept_for_query("page-keys", keys, lambda: list(keys))
+            object_list = in_key_order(rows, keys)
+        return super()._get_page(object_list, number, paginator)

@@ -650,7 +650,22 @@ class ActionPlan(RolledUp, Translatable):
                 fields=["-start_year"],
                 condition=Q(status="published"),
                 name="plan_published_newest",
-            )
+            ),
+            # The plans list, in each language's title order.
+            *(
+                models.Index(
+                    fields=["-start_year", f"title_{code}", "id"],
+                    condition=Q(status="published"),
+                    name=f"plan_published_list_{code}",
+                )
+                for code in ("es", "en")
+            ),
+            # The sitemap's last change of the plans.
+            models.Index(
+                fields=["updated_at"],
+                condition=Q(status="published"),
+                name="plan_published_updated",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -781,9 +796,17 @@ class Document(Translatable):
     objects = DocumentQuerySet.as_manager()
 
     class Meta:
-        ordering = ["position", "-year", "title"]
+        ordering = ["position", "-year", "title", "pk"]
         verbose_name = _("document")
         verbose_name_plural = _("documents")
+        # The documents' order in each language (the API's list, the repository): read in
+        # order, not sorted.
+        indexes = [
+            models.Index(
+                fields=["position", "-year", f"title_{code}", "id"], name=f"document_order_{code}"
+            )
+            for code in ("es", "en")
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(year__isnull=True) | Q(year__gte=1900, year__lte=2200),

@@ -14,7 +14,12 @@ from django.utils.translation import get_language
 from ogptracker import pagecache
 from ogptracker.keys import is_ascii_digits
 from ogptracker.languages import Shown, translatable_fields
-from ogptracker.pagination import KnownCountPaginator, in_key_order, page_with_count
+from ogptracker.pagination import (
+    KeysFirstPaginator,
+    KnownCountPaginator,
+    in_key_order,
+    page_with_count,
+)
 from plans.models import (
     ActionPlan,
     Document,
@@ -101,7 +106,7 @@ def _commitments():
 def member_list(request):
     """Every member with its plans, commitments and progress."""
     members = Member.objects.with_progress().select_related("country").order_by("name", "pk")
-    page = Paginator(members, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = KeysFirstPaginator(members, LIST_PAGE_SIZE, kept=True).get_page(request.GET.get("page"))
     return render(
         request,
         "plans/member_list.html",
@@ -303,7 +308,7 @@ def plan_list(request):
         .select_related("member")
         .order_by("-start_year", "title", "pk")
     )
-    page = Paginator(plans, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = KeysFirstPaginator(plans, LIST_PAGE_SIZE, kept=True).get_page(request.GET.get("page"))
     return render(
         request,
         "plans/plan_list.html",
@@ -386,12 +391,20 @@ def plan_detail(request, slug: str):
 
 def institution_list(request):
     """Every institution involved in a published commitment, with its progress."""
+    from commitments.rollups import INSTITUTION, Rollup
+
+    # Chosen by their roll-ups' keys (one scan of the roll-ups, not a look-up per institution).
+    involved = Rollup.objects.filter(scope=INSTITUTION).filter(
+        Q(n_led__gt=0) | Q(n_supported__gt=0)
+    )
     institutions = (
         Institution.objects.with_progress()
-        .filter(Q(n_led__gt=0) | Q(n_supported__gt=0))
+        .filter(pk__in=involved.values("object_id"))
         .order_by("name", "pk")
     )
-    page = Paginator(institutions, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = KeysFirstPaginator(institutions, LIST_PAGE_SIZE, kept=True).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "plans/institution_list.html",

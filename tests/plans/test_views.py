@@ -202,13 +202,35 @@ def test_member_query_count_is_flat(client, django_assert_num_queries):
     assert response.status_code == 200
 
 
-def test_members_index_query_count_is_flat(client, django_assert_num_queries):
-    for _ in range(3):
-        make_commitment(make_plan(make_member()), milestones=2)
-    # 1 how many members (pages)  2 the page of members with roll-ups and their countries
+def assert_kept_list_queries(client, path: str, django_assert_num_queries) -> str:
+    """A public list's queries: the first visit at a version of the data, then the next one."""
+    # 1 the version of the public data (the count and each page's keys are kept under it)
+    # 2 how many rows (pages)  3 the page's keys, in the list's order  4 their rows, with
+    # roll-ups and what the cards show
+    with django_assert_num_queries(4):
+        html = client.get(path).content.decode()
+    # Again at the same version: the version, then the rows of the kept keys.
     with django_assert_num_queries(2):
-        response = client.get("/en/members/")
-    assert response.content.decode().count('class="card"') == 3
+        assert client.get(path).content.decode() == html
+    return html
+
+
+def test_members_index_query_count_is_flat(client, django_assert_num_queries):
+    for count in (3, 30):
+        while Member.objects.count() < count:
+            make_commitment(make_plan(make_member()), milestones=2)
+        html = assert_kept_list_queries(client, "/en/members/", django_assert_num_queries)
+        assert html.count('class="card"') == count
+
+
+def test_a_kept_list_page_follows_a_change(client):
+    for name in ("Bravo", "Charlie"):
+        make_member(name=name)
+    assert "Alpha" not in client.get("/en/members/").content.decode()
+    make_member(name="Alpha")
+    html = client.get("/en/members/").content.decode()
+    assert html.index("Alpha") < html.index("Bravo") < html.index("Charlie")
+    assert html.count('class="card"') == 3
 
 
 # Action plan --------------------------------------------------------------------------------
@@ -333,10 +355,12 @@ def test_plans_index_query_count_is_flat(client, django_assert_num_queries):
     for _ in range(3):
         make_commitment(make_plan(), milestones=2)
     make_plan(published=False, title="Hidden")
-    # 1 how many plans (pages)  2 the page of plans with roll-ups and members
-    with django_assert_num_queries(2):
-        response = client.get("/en/plans/")
-    assert "Hidden" not in response.content.decode()
+    html = assert_kept_list_queries(client, "/en/plans/", django_assert_num_queries)
+    assert "Hidden" not in html and html.count('class="card"') == 3
+    for _ in range(27):
+        make_commitment(make_plan(), milestones=2)
+    html = assert_kept_list_queries(client, "/en/plans/", django_assert_num_queries)
+    assert html.count('class="card"') == 30
 
 
 # Institution --------------------------------------------------------------------------------
@@ -377,10 +401,12 @@ def test_institutions_index_query_count_is_flat(client, django_assert_num_querie
     for _ in range(3):
         make_commitment(milestones=1, lead=make_institution())
     make_institution(name="Uninvolved")
-    # 1 how many institutions (pages)  2 the page of institutions with roll-ups
-    with django_assert_num_queries(2):
-        html = client.get("/en/institutions/").content.decode()
+    html = assert_kept_list_queries(client, "/en/institutions/", django_assert_num_queries)
     assert html.count('class="card"') == 3 and "Uninvolved" not in html
+    for _ in range(27):
+        make_commitment(milestones=1, lead=make_institution())
+    html = assert_kept_list_queries(client, "/en/institutions/", django_assert_num_queries)
+    assert html.count('class="card"') == 30 and "Uninvolved" not in html
 
 
 # Secretariat --------------------------------------------------------------------------------
@@ -578,8 +604,9 @@ def test_ogps_figure_costs_no_query_on_the_plan_list_and_home(
 ):
     for _ in range(2):
         make_plan(reported_commitments=5)
-    # 1 how many plans (pages)  2 the page of plans with roll-ups and members
-    with django_assert_num_queries(2):
+    # 1 the version of the public data  2 how many plans (pages)  3 the page's keys  4 the
+    # plans with roll-ups and members
+    with django_assert_num_queries(4):
         client.get("/en/plans/")
     # 1 the version of the public data (the choice of members and plans and the plans' chart
     # are kept under it)  2-3 the largest members' keys, then their rows with roll-ups
