@@ -237,18 +237,21 @@ class CommitmentViewSet(viewsets.ReadOnlyModelViewSet):
                     .only(*PLAN_REF_COLUMNS),
                     to_attr="public_plans",
                 ),
+                # As lists (``to_attr``): no related manager is built per commitment.
                 Prefetch(
                     "institution_roles",
                     queryset=CommitmentInstitution.objects.select_related("institution").only(
                         *ROLE_COLUMNS
                     ),
+                    to_attr="listed_roles",
                 ),
-                "ogp_values",
+                Prefetch("ogp_values", to_attr="listed_values"),
                 Prefetch(
                     "milestones",
                     queryset=Milestone.objects.select_related("responsible_institution").only(
                         *MILESTONE_COLUMNS
                     ),
+                    to_attr="listed_milestones",
                 ),
             )
             # Counting milestones groups rows, which drops the model's ordering; a search may

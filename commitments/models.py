@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import functools
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
@@ -201,6 +202,26 @@ def public_rule() -> Q:
     return Q(Exists(in_published_plan), is_published=True)
 
 
+@functools.lru_cache(maxsize=2)
+def _progress_annotations(this_month: datetime.date) -> dict:
+    """``CommitmentQuerySet.with_progress``'s counts, built once per month (overdue means ending
+    before ``this_month``): a query copies each annotation it adds, so one set serves every
+    query."""
+    from plans.models import SubqueryCount
+
+    def count(milestones):
+        return SubqueryCount(milestones.order_by().values("pk"))
+
+    milestones = Milestone.objects.filter(commitment=OuterRef("pk"))
+    return {
+        "n_finished": count(milestones.filter(status=MilestoneStatus.FINISHED)),
+        "n_milestones": count(milestones),
+        "n_not_reported": count(milestones.filter(status=MilestoneStatus.NOT_REPORTED)),
+        "n_overdue": count(milestones.filter(overdue_milestones_q(today=this_month))),
+        "n_overdue_unreported": count(milestones.filter(overdue_unreported_q(today=this_month))),
+    }
+
+
 class CommitmentQuerySet(models.QuerySet):
     def published(self) -> CommitmentQuerySet:
         """Published commitments that belong to at least one published plan.
@@ -230,19 +251,7 @@ class CommitmentQuerySet(models.QuerySet):
         Per-row counts over the milestone index, never a grouping of every commitment: a page
         of 25 counts the milestones of 25 (PostgreSQL evaluates them after sorting and limiting).
         """
-        from plans.models import SubqueryCount
-
-        def count(milestones):
-            return SubqueryCount(milestones.order_by().values("pk"))
-
-        milestones = Milestone.objects.filter(commitment=OuterRef("pk"))
-        return self.annotate(
-            n_finished=count(milestones.filter(status=MilestoneStatus.FINISHED)),
-            n_milestones=count(milestones),
-            n_not_reported=count(milestones.filter(status=MilestoneStatus.NOT_REPORTED)),
-            n_overdue=count(milestones.filter(overdue_milestones_q())),
-            n_overdue_unreported=count(milestones.filter(overdue_unreported_q())),
-        )
+        return self.annotate(**_progress_annotations(month_start()))
 
     def overdue(self, kind: str | None = None) -> CommitmentQuerySet:
         """Commitments with at least one overdue milestone (of ``kind``, when given)."""
@@ -334,7 +343,8 @@ class CommitmentQuerySet(models.QuerySet):
         """Everything lists touch, loaded up front."""
         from plans.models import ActionPlan
 
-        # A card names its plans: their titles, never their questionnaires' long texts.
+        # A card names its plans: their titles, never their questionnaires' long texts; as a
+        # list (``listed_plans``), which costs no related manager per row.
         plans = ActionPlan.objects.only(
             "pk", "slug", "title", "title_es", "title_en", "original_language", "status"
         )
@@ -342,7 +352,9 @@ class CommitmentQuerySet(models.QuerySet):
             self.defer(*LONG_TEXTS)
             .with_progress()
             .select_related("primary_policy_area", "primary_sector")
-            .prefetch_related(models.Prefetch("action_plans", queryset=plans))
+            .prefetch_related(
+                models.Prefetch("action_plans", queryset=plans, to_attr="listed_plans")
+            )
         )
 
 

@@ -184,7 +184,7 @@ class CommitmentSerializer(serializers.ModelSerializer):
                     "contact_name": role.contact_name,
                     "contact_title": role.contact_title,
                 }
-                for role in commitment.institution_roles.all()
+                for role in commitment.listed_roles
             ],
             "problem": commitment.problem,
             "status_quo": commitment.status_quo,
@@ -193,7 +193,7 @@ class CommitmentSerializer(serializers.ModelSerializer):
             "long_term_goal": commitment.long_term_goal,
             "policy_area": _term(commitment.primary_policy_area),
             "sector": _term(commitment.primary_sector),
-            "ogp_values": [_term(value) for value in commitment.ogp_values.all()],
+            "ogp_values": [_term(value) for value in commitment.listed_values],
             "values_narrative": commitment.values_narrative,
             "start": _month(commitment.start),
             "end": _month(commitment.end),
@@ -216,7 +216,7 @@ class CommitmentSerializer(serializers.ModelSerializer):
                     "overdue_without_report": milestone.is_overdue_unreported,
                     "responsible_institution": _institution_ref(milestone.responsible_institution),
                 }
-                for milestone in commitment.milestones.all()
+                for milestone in commitment.listed_milestones
             ],
             "updated_at": moment(commitment.updated_at),
             "url": self.get_url(commitment),

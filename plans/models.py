@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from django.apps import apps
 from django.conf import settings
 from django.db import models
@@ -24,11 +26,13 @@ class SubqueryCount(Subquery):
     output_field = models.IntegerField()
 
 
+@functools.cache
 def rollup_annotations(scope: str, *fields: str) -> dict:
     """The precomputed counts of each row (``commitments.rollups``): one indexed look-up each.
 
     ``rollup_months`` carries the milestones by status and end month, from which the progress
-    tag reads the overdue count of the day.
+    tag reads the overdue count of the day. Built once: a query copies each annotation it adds,
+    so one set serves every query (pass it as ``**rollup_annotations(…)``, never change it).
     """
     rows = _model("Rollup").objects.filter(scope=scope, object_id=OuterRef("pk"))
     annotations = {

@@ -89,7 +89,9 @@ def commitment_card(commitment, show_plans: bool = False) -> str:
         )
     plans = ""
     if show_plans:
-        listed = list(commitment.action_plans.all())
+        listed = getattr(commitment, "listed_plans", None)
+        if listed is None:
+            listed = list(commitment.action_plans.all())
         plans = format_html(
             '\n    <p class="card-plans">{}</p>',
             mark_safe(
