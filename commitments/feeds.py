@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import io
+
 from django.contrib.syndication.views import Feed
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -10,12 +13,21 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import format_html, format_html_join, linebreaks
 from django.utils.translation import gettext as _
 
-from commitments.models import Commitment, MilestoneUpdate
+from commitments.models import Commitment, MilestoneStatus, MilestoneUpdate
 from ogptracker.keys import is_ascii_digits, parse_pk
 from ogptracker.text import clean_text
 from plans.models import ActionPlan
 
 FEED_SIZE = 50
+
+
+def _label(choices, value) -> str:
+    """The label of ``value`` among ``choices``, else the value itself: one translation, where
+    ``get_FOO_display`` translates every choice to find it (fifty entries a feed)."""
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return value
 
 
 def _cleaned(value):
@@ -39,6 +51,13 @@ class CleanAtom1Feed(Atom1Feed):
         super().add_item(
             *[_cleaned(a) for a in args], **{k: _cleaned(v) for k, v in kwargs.items()}
         )
+
+    def write(self, outfile, encoding):
+        # Written whole, then given to the response at once: the response encodes and keeps
+        # each write, and the XML writer makes several per element.
+        buffer = io.StringIO()
+        super().write(buffer, encoding)
+        outfile.write(buffer.getvalue())
 
 
 class UpdatesFeed(Feed):
@@ -69,7 +88,11 @@ class UpdatesFeed(Feed):
         return (
             self.updates(obj)
             .select_related("milestone__commitment", "author_institution")
-            .prefetch_related("evidence", "files")
+            # As lists: no related manager per entry.
+            .prefetch_related(
+                Prefetch("evidence", to_attr="listed_evidence"),
+                Prefetch("files", to_attr="listed_files"),
+            )
             .order_by("-created_at", "-pk")[:FEED_SIZE]
         )
 
@@ -79,17 +102,17 @@ class UpdatesFeed(Feed):
             title = _("%(commitment)s, milestone %(number)s: %(old)s → %(new)s") % {
                 "commitment": commitment.ogp_id or commitment.title,
                 "number": item.milestone.number,
-                "old": item.get_old_status_display(),
-                "new": item.get_new_status_display(),
+                "old": _label(MilestoneStatus, item.old_status),
+                "new": _label(MilestoneStatus, item.new_status),
             }
         else:
             title = _("%(commitment)s, milestone %(number)s: %(kind)s") % {
                 "commitment": commitment.ogp_id or commitment.title,
                 "number": item.milestone.number,
-                "kind": item.get_kind_display(),
+                "kind": _label(MilestoneUpdate.Kind, item.kind),
             }
         if item.kind == MilestoneUpdate.Kind.CORRECTION and item.changes_status:
-            title = f"{title} ({item.get_kind_display()})"
+            title = f"{title} ({_label(MilestoneUpdate.Kind, item.kind)})"
         return title
 
     def item_description(self, item: MilestoneUpdate) -> str:
@@ -104,10 +127,10 @@ class UpdatesFeed(Feed):
             "",
             '<li><a href="{}">{}</a></li>',
             [
-                *((link.url, link.title or link.url) for link in item.evidence.all()),
+                *((link.url, link.title or link.url) for link in item.listed_evidence),
                 *(
                     (self.request.build_absolute_uri(f.get_absolute_url()), f.original_name)
-                    for f in item.files.all()
+                    for f in item.listed_files
                 ),
             ],
         )
