@@ -299,7 +299,7 @@ class CommitmentQuerySet(models.QuerySet):
         if newest is None:
             return found
         query = SearchTerms(_query_text(text))
-        return self.model.objects.filter(pk__in=newest).annotate(rank=_search_rank(query))
+        return self.model.objects.filter(pk__any_of=newest).annotate(rank=_search_rank(query))
 
     def newest_keys(self, limit: int) -> list[int] | None:
         """The keys of the newest ``limit`` commitments of this list when more are in it, else

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 
 from commitments.models import Commitment, CommitmentInstitution, Milestone
 from commitments.search import COMMITMENT_TEXTS, normalise, search_words
+from ogptracker import pagecache
 from plans.models import ActionPlan, Document, Institution, Meeting
 
 MAX_QUERY = 200
@@ -61,8 +62,10 @@ def words_match(fields: list[str], words: list[str]) -> tuple[dict, Q]:
 
 
 def count_at_most(qs) -> int:
-    """How many rows ``qs`` has, counting no further than one past ``MAX_COUNTED``."""
-    return qs.order_by().values("pk")[: MAX_COUNTED + 1].count()
+    """How many rows ``qs`` has, counting no further than one past ``MAX_COUNTED``: counted once
+    per version of the data for each query (a word's matches in long texts are many)."""
+    counted = qs.order_by().values("pk")[: MAX_COUNTED + 1]
+    return pagecache.kept_for_query("count-at-most", counted, counted.count)
 
 
 class CountedPaginator(Paginator):
