@@ -9,16 +9,25 @@ from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 
 from ogptracker.keys import is_ascii_digits
-from ogptracker.pagecache import CountOncePaginator
+from ogptracker.pagination import KeysFirstPaginator
+
+
+class KeptKeysFirstPaginator(KeysFirstPaginator):
+    """A page's keys first, then its rows; the count and each page's keys kept per version of
+    the data (``KeysFirstPaginator`` with ``kept``)."""
+
+    def __init__(self, object_list, per_page, *args, **kwargs):
+        super().__init__(object_list, per_page, *args, kept=True, **kwargs)
 
 
 class Pagination(PageNumberPagination):
     """Pages of 50 (``page_size`` from 1 to 200); a value out of range is a 400, not ignored.
 
-    The total is counted once per version of the public data, not on every page.
+    The total is counted once per version of the public data, not on every page; a page's keys
+    are found first, so a late page skips rows without loading them.
     """
 
-    django_paginator_class = CountOncePaginator
+    django_paginator_class = KeptKeysFirstPaginator
     page_size_query_param = "page_size"
     max_page_size = 200
 

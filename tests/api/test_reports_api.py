@@ -71,7 +71,7 @@ def test_report_lists_keep_a_flat_query_count(client, django_assert_num_queries)
             plan, status="published", evaluators=[factories.make_evaluator()]
         )
         factories.make_end_of_commitment_report(commitment, status="published")
-    client.get("/api/v1/inception-reports/")  # counts the total once for this version
+    client.get("/api/v1/inception-reports/")  # counts the total, finds the page's keys
     # 1. the data's version  2. reports with plan, member and scale answers  3. prefetch
     # evaluators  4. prefetch the commitment assessments with their commitments and answers
     with django_assert_num_queries(4):
