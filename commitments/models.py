@@ -11,7 +11,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.search import SearchQuery, SearchQueryField, SearchVectorField
 from django.core.validators import RegexValidator
 from django.db import connection, models
-from django.db.models import Exists, F, FloatField, Func, OuterRef, Q, Value
+from django.db.models import Case, Exists, F, FloatField, Func, OuterRef, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -300,6 +300,25 @@ class CommitmentQuerySet(models.QuerySet):
             return found
         query = SearchTerms(_query_text(text))
         return self.model.objects.filter(pk__any_of=newest).annotate(rank=_search_rank(query))
+
+    def by_relevance(self, limit: int) -> tuple[CommitmentQuerySet, list[int] | None]:
+        """Searched commitments annotated with ``relevance``, and the keys ranked.
+
+        Ranking reads a commitment's whole search vector (kilobytes): ranking every commitment
+        that mentions a common word ("participación": one in five) took over 100 ms. When more
+        than ``limit`` match, the newest ``limit`` (``newest_keys``) are ranked and come first,
+        the others after them (relevance -1, below any rank); their keys are returned. Else every
+        match is ranked, and None is returned. Other databases rank every match alike.
+        """
+        ranked = self.newest_keys(limit) if connection.vendor == "postgresql" else None
+        relevance = F("rank")
+        if ranked is not None:
+            relevance = Case(
+                When(pk__any_of=ranked, then=F("rank")),
+                default=Value(-1.0),
+                output_field=FloatField(),
+            )
+        return self.annotate(relevance=relevance), ranked
 
     def newest_keys(self, limit: int) -> list[int] | None:
         """The keys of the newest ``limit`` commitments of this list when more are in it, else

@@ -7,9 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db import connection
 from django.db.models import (
-    Case,
     Exists,
     F,
     FloatField,
@@ -17,8 +15,6 @@ from django.db.models import (
     Prefetch,
     Q,
     Subquery,
-    Value,
-    When,
 )
 from django.db.models.functions import Cast, Coalesce, NullIf
 from django.http import FileResponse, Http404, HttpResponseRedirect, StreamingHttpResponse
@@ -174,7 +170,8 @@ def explore(request, data=None):
     """Tuple (filter, ordered QuerySet, sort key, ranked keys) for the explorer.
 
     ``ranked``: when sorting by relevance finds more than RANKED_MATCHES, the keys of the newest
-    RANKED_MATCHES, which alone are ranked and come first (see ``_newest_matches``); else None.
+    RANKED_MATCHES, which alone are ranked and come first (see ``CommitmentQuerySet.by_relevance``);
+    else None.
     """
     commitments = Commitment.objects.visible_to(request.user).for_listing()
     data = request.GET if data is None else data
@@ -189,16 +186,7 @@ def explore(request, data=None):
         sort = "number"
     ranked = None
     if sort == "relevance":
-        ranked = _newest_matches(qs)
-        relevance = F("rank")
-        if ranked is not None:
-            # The unranked matches after every ranked one (a rank is never negative).
-            relevance = Case(
-                When(pk__any_of=ranked, then=F("rank")),
-                default=Value(-1.0),
-                output_field=FloatField(),
-            )
-        qs = qs.annotate(relevance=relevance)
+        qs, ranked = qs.by_relevance(RANKED_MATCHES)
     ordering = [
         F(field[1:]).desc(nulls_last=True)
         if field.startswith("-")
@@ -206,20 +194,6 @@ def explore(request, data=None):
         for field in SORTS[sort][1]
     ]
     return found, qs.order_by(*ordering), sort, ranked
-
-
-def _newest_matches(qs) -> list[int] | None:
-    """The keys of the newest RANKED_MATCHES matches of ``qs`` when more match, else None.
-
-    Ranking reads a commitment's whole search vector (kilobytes): ranking every commitment that
-    mentions a common word ("participación": one in five) took over 100 ms. When more match,
-    the newest RANKED_MATCHES are ranked and come first by relevance, then the others by number;
-    the count and every match are still there (the page says so). Other databases rank every
-    match alike: nothing to bound.
-    """
-    if connection.vendor != "postgresql":
-        return None
-    return qs.newest_keys(RANKED_MATCHES)
 
 
 def paginate_commitments(qs, number, per_page: int = PAGE_SIZE, ranked: list[int] | None = None):

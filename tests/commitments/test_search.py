@@ -234,6 +234,29 @@ def test_explorer_ranks_the_newest_matches_when_too_many_match(client, monkeypat
         assert found[-1] == "Caravans"  # all three ranked: the text-only match last
 
 
+def test_the_api_ranks_the_newest_matches_first_as_the_explorer_does(client, monkeypatch):
+    from commitments import views
+
+    monkeypatch.setattr(views, "RANKED_MATCHES", 2)
+    oldest = make_commitment(title="Transparency portal", number=1)
+    make_commitment(title="Caravans", number=2, action="Transparency on the road.")
+    make_commitment(title="Transparency budget", number=3)
+    make_commitment(title="Unrelated", number=4)
+    body = client.get("/api/v1/commitments/?q=transparency").json()
+    assert body["count"] == 3
+    found = [row["title"] for row in body["results"]]
+    if POSTGRES:
+        assert found == ["Transparency budget", "Caravans", oldest.title]
+    else:
+        assert found == [oldest.title, "Caravans", "Transparency budget"]  # equal rank
+    by_number = client.get("/api/v1/commitments/?q=transparency&ordering=number").json()
+    assert [row["title"] for row in by_number["results"]] == [
+        oldest.title,
+        "Caravans",
+        "Transparency budget",
+    ]
+
+
 def test_pages_of_a_bounded_ranking_list_every_match_once(monkeypatch, rf):
     from django.contrib.auth.models import AnonymousUser
 
