@@ -96,8 +96,9 @@ def count_once(queryset) -> int:
     """
     if not isinstance(queryset, QuerySet):
         return len(queryset)
-    # The order never changes a count: a list and its sorted or ranked versions share one.
-    queryset = queryset.order_by()
+    # Neither the order nor what the rows carry changes a count: a list and its sorted, ranked
+    # or annotated versions share one.
+    queryset = queryset.order_by().values("pk")
     try:
         queryset.query.sql_with_params()
     except EmptyResultSet:
