@@ -194,7 +194,10 @@ MILESTONE_COLUMNS = (
         summary="List published commitments",
         tags=["commitments"],
         description="Filters take the same parameters as the public explorer "
-        "(`member`, `plan`, `policy_area`, `ogp_value`, `institution` take slugs).",
+        "(`member`, `plan`, `policy_area`, `ogp_value`, `institution` take slugs). "
+        "Without `ordering`, a search (`q`) lists the best matches first; when more than "
+        "1,000 match, the newest 1,000 are ranked and listed first, the others after them "
+        "by number.",
     ),
     retrieve=extend_schema(
         summary="One published commitment, by OGP ID (or its number when it has none)",
