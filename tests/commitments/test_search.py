@@ -204,14 +204,21 @@ def test_a_milestone_in_spanish_makes_its_commitment_findable():
     assert list(Commitment.objects.search("dissemination")) == [commitment]
 
 
-def test_explorer_ranks_the_newest_matches_when_too_many_match(client, monkeypatch):
-    from commitments import views
-
-    monkeypatch.setattr(views, "RANKED_MATCHES", 2)
+def make_three_matches():
+    """Three commitments that mention transparency (the oldest in its title, the middle one in
+    its text alone) and one that does not; returns the oldest."""
     oldest = make_commitment(title="Transparency portal", number=1)
     make_commitment(title="Caravans", number=2, action="Transparency on the road.")
     make_commitment(title="Transparency budget", number=3)
     make_commitment(title="Unrelated", number=4)
+    return oldest
+
+
+def test_explorer_ranks_the_newest_matches_when_too_many_match(client, monkeypatch):
+    from commitments import views
+
+    monkeypatch.setattr(views, "RANKED_MATCHES", 2)
+    oldest = make_three_matches()
     response = client.get("/en/commitments/?q=transparency")
     page = response.context["page"]
     assert page.paginator.count == 3  # every match is still found and counted
@@ -238,10 +245,7 @@ def test_the_api_ranks_the_newest_matches_first_as_the_explorer_does(client, mon
     from commitments import views
 
     monkeypatch.setattr(views, "RANKED_MATCHES", 2)
-    oldest = make_commitment(title="Transparency portal", number=1)
-    make_commitment(title="Caravans", number=2, action="Transparency on the road.")
-    make_commitment(title="Transparency budget", number=3)
-    make_commitment(title="Unrelated", number=4)
+    oldest = make_three_matches()
     body = client.get("/api/v1/commitments/?q=transparency").json()
     assert body["count"] == 3
     found = [row["title"] for row in body["results"]]
