@@ -694,6 +694,30 @@ class ActionPlan(RolledUp, Translatable):
         return f"{self.start_year} – {self.end_year}"
 
 
+@functools.cache
+def _published_document_rule() -> tuple[Q, ...]:
+    """What makes a document public (``DocumentQuerySet.published``), built once: a query
+    copies each condition it adds.
+
+    Checked row by row (an index look-up for each link a document has), so a page of a plan's or
+    a member's documents never lists every published plan or commitment first.
+    """
+    commitments = _model("Commitment").objects.published()
+    plans = ActionPlan.objects.published()
+
+    def public(queryset, key: str) -> Exists:
+        return Exists(queryset.filter(pk=OuterRef(key)))
+
+    return (
+        Q(action_plan__isnull=True) | public(plans, "action_plan_id"),
+        Q(commitment__isnull=True) | public(commitments, "commitment_id"),
+        Q(milestone__isnull=True) | public(commitments, "milestone__commitment_id"),
+        Q(meeting__isnull=True)
+        | Q(meeting__action_plan__isnull=True)
+        | public(plans, "meeting__action_plan_id"),
+    )
+
+
 class DocumentQuerySet(models.QuerySet):
     def published(self) -> DocumentQuerySet:
         """Documents attached only to things the public may see.
@@ -701,22 +725,7 @@ class DocumentQuerySet(models.QuerySet):
         Every public page, feed, sitemap, export and the API lists documents through this
         method (or ``visible_to``), and the file download view checks it too.
         """
-        # Checked row by row (an index look-up for each link a document has), so a page of a
-        # plan's or a member's documents never lists every published plan or commitment first.
-        commitments = _model("Commitment").objects.published()
-        plans = ActionPlan.objects.published()
-
-        def public(queryset, key: str) -> Exists:
-            return Exists(queryset.filter(pk=OuterRef(key)))
-
-        return self.filter(
-            Q(action_plan__isnull=True) | public(plans, "action_plan_id"),
-            Q(commitment__isnull=True) | public(commitments, "commitment_id"),
-            Q(milestone__isnull=True) | public(commitments, "milestone__commitment_id"),
-            Q(meeting__isnull=True)
-            | Q(meeting__action_plan__isnull=True)
-            | public(plans, "meeting__action_plan_id"),
-        )
+        return self.filter(*_published_document_rule())
 
     def visible_to(self, user) -> DocumentQuerySet:
         """Published documents; the secretariat sees those of drafts too."""
