@@ -51,7 +51,7 @@ class KeysFirstPaginator(Paginator):
     """A paginator that finds the keys of a page first, then loads those rows with their
     annotations and columns: a late page (OFFSET 9,000) skips rows without computing their
     per-row sub-queries (progress counts) or reading their long texts for every row it skips.
-    Public lists and admin changelists use it.
+    Public lists, the API's lists and admin changelists use it.
 
     ``rows``: where the page's rows are loaded from by key (see
     ``ogptracker.admin_lists.KeysFirstAdminMixin``); without it, from the list itself.
