@@ -263,13 +263,11 @@ class CommitmentViewSet(viewsets.ReadOnlyModelViewSet):
         )
 
     def filter_queryset(self, queryset):
-        from commitments import views
-
         queryset = super().filter_queryset(queryset)
         # A search without an explicit ordering lists the best matches first: among the newest
         # RANKED_MATCHES when more match, as the explorer does.
         if "rank" in queryset.query.annotations and not self.request.query_params.get("ordering"):
-            queryset, _ranked = queryset.by_relevance(views.RANKED_MATCHES)
+            queryset, _ranked = queryset.by_relevance()
             queryset = queryset.order_by("-relevance", "number", "pk")
         return queryset
 

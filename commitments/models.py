@@ -174,6 +174,11 @@ def _query_text(text: str) -> str:
     return " ".join(text.split())[:200]
 
 
+# A search sorted by relevance ranks at most this many matches, the newest (the explorer, the
+# API): see ``CommitmentQuerySet.by_relevance``.
+RANKED_MATCHES = 1000
+
+
 def _search_rank(query: SearchTerms) -> Func:
     """How well a commitment's ``search_vector`` matches ``query`` (PostgreSQL's ``ts_rank``)."""
     return Func(F("search_vector"), query, function="ts_rank", output_field=FloatField())
@@ -301,15 +306,16 @@ class CommitmentQuerySet(models.QuerySet):
         query = SearchTerms(_query_text(text))
         return self.model.objects.filter(pk__any_of=newest).annotate(rank=_search_rank(query))
 
-    def by_relevance(self, limit: int) -> tuple[CommitmentQuerySet, list[int] | None]:
+    def by_relevance(self, limit: int | None = None) -> tuple[CommitmentQuerySet, list[int] | None]:
         """Searched commitments annotated with ``relevance``, and the keys ranked.
 
         Ranking reads a commitment's whole search vector (kilobytes): ranking every commitment
         that mentions a common word ("participación": one in five) took over 100 ms. When more
-        than ``limit`` match, the newest ``limit`` (``newest_keys``) are ranked and come first,
+        than ``limit`` (default ``RANKED_MATCHES``) match, the newest ``limit`` (``newest_keys``) are ranked and come first,
         the others after them (relevance -1, below any rank); their keys are returned. Else every
         match is ranked, and None is returned. Other databases rank every match alike.
         """
+        limit = RANKED_MATCHES if limit is None else limit
         ranked = self.newest_keys(limit) if connection.vendor == "postgresql" else None
         relevance = F("rank")
         if ranked is not None:

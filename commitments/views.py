@@ -47,8 +47,6 @@ from plans.models import ActionPlan, Document, Member
 PAGE_SIZE = 25
 HISTORY_PAGE_SIZE = 30
 MILESTONES_PAGE_SIZE = 30
-# Sorting by relevance ranks the newest this many matches (see ``explore``).
-RANKED_MATCHES = 1000
 
 SORTS = {
     "relevance": (gettext_lazy("Relevance"), ("-relevance", "number", "pk")),
@@ -169,8 +167,8 @@ def home(request):
 def explore(request, data=None):
     """Tuple (filter, ordered QuerySet, sort key, ranked keys) for the explorer.
 
-    ``ranked``: when sorting by relevance finds more than RANKED_MATCHES, the keys of the newest
-    RANKED_MATCHES, which alone are ranked and come first (see ``CommitmentQuerySet.by_relevance``);
+    ``ranked``: when sorting by relevance finds more matches than are ranked, the keys of the
+    newest, which alone are ranked and come first (see ``CommitmentQuerySet.by_relevance``);
     else None.
     """
     commitments = Commitment.objects.visible_to(request.user).for_listing()
@@ -186,7 +184,7 @@ def explore(request, data=None):
         sort = "number"
     ranked = None
     if sort == "relevance":
-        qs, ranked = qs.by_relevance(RANKED_MATCHES)
+        qs, ranked = qs.by_relevance()
     ordering = [
         F(field[1:]).desc(nulls_last=True)
         if field.startswith("-")
@@ -273,7 +271,7 @@ def commitment_list(request):
             "searchable": searchable,
             "page": page,
             "sort": sort,
-            "ranked_matches": RANKED_MATCHES if ranked else None,
+            "ranked_matches": len(ranked) if ranked else None,
             "sorts": [(key, label) for key, (label, _fields) in SORTS.items()],
             "query": query.urlencode(),
             "csv_query": csv_query.urlencode(),

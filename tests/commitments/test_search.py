@@ -215,9 +215,9 @@ def make_three_matches():
 
 
 def test_explorer_ranks_the_newest_matches_when_too_many_match(client, monkeypatch):
-    from commitments import views
+    from commitments import models
 
-    monkeypatch.setattr(views, "RANKED_MATCHES", 2)
+    monkeypatch.setattr(models, "RANKED_MATCHES", 2)
     oldest = make_three_matches()
     response = client.get("/en/commitments/?q=transparency")
     page = response.context["page"]
@@ -233,7 +233,7 @@ def test_explorer_ranks_the_newest_matches_when_too_many_match(client, monkeypat
     else:
         assert found == [oldest.title, "Caravans", "Transparency budget"]  # equal rank
         assert note not in html
-    monkeypatch.setattr(views, "RANKED_MATCHES", 3)
+    monkeypatch.setattr(models, "RANKED_MATCHES", 3)
     response = client.get("/en/commitments/?q=transparency")
     found = [c.title for c in response.context["page"].object_list]
     assert note.replace("2", "3") not in response.content.decode()
@@ -242,9 +242,9 @@ def test_explorer_ranks_the_newest_matches_when_too_many_match(client, monkeypat
 
 
 def test_the_api_ranks_the_newest_matches_first_as_the_explorer_does(client, monkeypatch):
-    from commitments import views
+    from commitments import models
 
-    monkeypatch.setattr(views, "RANKED_MATCHES", 2)
+    monkeypatch.setattr(models, "RANKED_MATCHES", 2)
     oldest = make_three_matches()
     body = client.get("/api/v1/commitments/?q=transparency").json()
     assert body["count"] == 3
@@ -264,9 +264,9 @@ def test_the_api_ranks_the_newest_matches_first_as_the_explorer_does(client, mon
 def test_pages_of_a_bounded_ranking_list_every_match_once(monkeypatch, rf):
     from django.contrib.auth.models import AnonymousUser
 
-    from commitments import views
+    from commitments import models, views
 
-    monkeypatch.setattr(views, "RANKED_MATCHES", 3)
+    monkeypatch.setattr(models, "RANKED_MATCHES", 3)
     for number in range(1, 8):
         make_commitment(title=f"Transparency {number}", number=number)
     make_commitment(title="Unrelated", number=8)
@@ -290,9 +290,9 @@ def test_pages_of_a_bounded_ranking_list_every_match_once(monkeypatch, rf):
 def test_the_newest_matches_are_found_however_the_matches_spread_over_the_keys(monkeypatch, rf):
     from django.contrib.auth.models import AnonymousUser
 
-    from commitments import views
+    from commitments import models, views
 
-    monkeypatch.setattr(views, "RANKED_MATCHES", 2)
+    monkeypatch.setattr(models, "RANKED_MATCHES", 2)
     # Ten old matches far below a few newer commitments that do not match: the first range of
     # keys looked at (sized by the share that matches) holds none of them.
     for offset in range(10):
@@ -306,7 +306,7 @@ def test_the_newest_matches_are_found_however_the_matches_spread_over_the_keys(m
         assert ranked == [1_000_009, 1_000_008]
     else:
         assert ranked is None  # every match ranks alike
-    monkeypatch.setattr(views, "RANKED_MATCHES", 10)
+    monkeypatch.setattr(models, "RANKED_MATCHES", 10)
     assert views.explore(request)[3] is None  # no more matches than are ranked
 
 
@@ -333,10 +333,10 @@ def test_the_search_vector_is_rebuilt_when_texts_change_not_when_a_flag_does():
 
 
 def test_a_kept_search_follows_every_change_and_each_reader_keeps_their_own(client, monkeypatch):
-    from commitments import views
+    from commitments import models
     from tests.factories import make_secretariat
 
-    monkeypatch.setattr(views, "RANKED_MATCHES", 2)
+    monkeypatch.setattr(models, "RANKED_MATCHES", 2)
     for number in range(1, 5):
         make_commitment(title=f"Transparency {number}", number=number)
     draft = make_commitment(title="Transparency draft", number=9, published=False)
