@@ -37,6 +37,8 @@ DOCUMENTS_PAGE_SIZE = 20
 COMMITMENTS_PAGE_SIZE = 25
 PLANS_PAGE_SIZE = 30
 LOCAL_MEMBERS_PAGE_SIZE = 12
+CONTACTS_PAGE_SIZE = 20
+FORUM_MEMBERS_PAGE_SIZE = 50
 LOCAL_PLANS_SHOWN = 4
 
 
@@ -238,7 +240,11 @@ def member_detail(request, slug: str):
             "featured_plan": featured_plan,
             "summary": summary,
             "local_members": local_members,
-            "contacts": member.contacts.select_related("institution"),
+            "contacts": page_with_count(
+                member.contacts.select_related("institution").order_by("role", "name", "pk"),
+                CONTACTS_PAGE_SIZE,
+                request.GET.get("contacts"),
+            ),
             "commitments": commitments,
             "resources": page,
             "types": Document.Type.choices,
@@ -250,6 +256,7 @@ def member_detail(request, slug: str):
             "plans_query": _query_without(request, "plans"),
             "commitments_query": _query_without(request, "commitments"),
             "locals_query": _query_without(request, "locals"),
+            "contacts_query": _query_without(request, "contacts"),
         },
     )
 
@@ -385,6 +392,7 @@ def plan_detail(request, slug: str):
                 request.GET.get("meetings"),
             ),
             "meetings_query": _query_without(request, "meetings"),
+            "members_query": _query_without(request, "members"),
         },
     )
 
@@ -439,7 +447,14 @@ def institution_detail(request, slug: str):
             "supported": supported,
             "led_query": _query_without(request, "led"),
             "supported_query": _query_without(request, "supported"),
-            "forum_memberships": institution.forum_memberships.select_related("forum"),
+            "forum_memberships": page_with_count(
+                institution.forum_memberships.select_related("forum").order_by(
+                    "forum", "role", "pk"
+                ),
+                FORUM_MEMBERS_PAGE_SIZE,
+                request.GET.get("forums"),
+            ),
+            "forums_query": _query_without(request, "forums"),
         },
     )
 
@@ -468,7 +483,11 @@ def forum_list(request):
 def forum_detail(request, slug: str):
     """The secretariat: the forum, its members and its meetings with minutes and videos."""
     forum = get_object_or_404(Forum.objects.select_related("member"), slug=slug)
-    memberships = forum.memberships.select_related("institution").order_by("role", "pk")
+    memberships = page_with_count(
+        forum.memberships.select_related("institution").order_by("role", "pk"),
+        FORUM_MEMBERS_PAGE_SIZE,
+        request.GET.get("members"),
+    )
     meetings = page_with_count(
         _meetings(request, forum.meetings.order_by("-date", "title", "pk")),
         MEETINGS_PAGE_SIZE,
@@ -483,6 +502,7 @@ def forum_detail(request, slug: str):
             "roles": ForumMembership.Role,
             "meetings": meetings,
             "meetings_query": _query_without(request, "meetings"),
+            "members_query": _query_without(request, "members"),
         },
     )
 

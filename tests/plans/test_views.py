@@ -492,6 +492,73 @@ def test_forums_and_a_forums_meetings_come_a_page_at_a_time(
         assert "Extra session 00" in rest_shown
 
 
+@pytest.mark.parametrize("more", [0, 57])
+def test_a_forums_members_come_a_page_at_a_time(client, django_assert_num_queries, more):
+    from plans import views
+
+    forum = make_forum()
+    for i in range(more):
+        ForumMembership.objects.create(forum=forum, person=f"Member person {i:02d}", role="member")
+    with django_assert_num_queries(4):
+        page = client.get("/en/secretariat/stl/").content.decode()
+    rows = page.count('<th scope="row">')
+    assert rows == min(3 + more, views.FORUM_MEMBERS_PAGE_SIZE)
+    assert ("?members=2#members-title" in page) == (3 + more > views.FORUM_MEMBERS_PAGE_SIZE)
+    if more:
+        rest = client.get("/en/secretariat/stl/", {"members": 2}).content.decode()
+        assert rest.count('<th scope="row">') == 3 + more - views.FORUM_MEMBERS_PAGE_SIZE
+        assert "Member person 56" in rest and "Member person 56" not in page
+
+
+@pytest.mark.parametrize("more", [0, 27])
+def test_a_members_contacts_come_a_page_at_a_time(client, django_assert_num_queries, more):
+    from plans import views
+
+    member = make_member_page_data()
+    for i in range(more):
+        Contact.objects.create(member=member, name=f"Contact person {i:02d}")
+    with django_assert_num_queries(11):
+        page = client.get("/en/members/mexico/").content.decode()
+    shown = set(re.findall(r"Contact person \d+", page))
+    assert len(shown) + ("Pilgram Santos" in page) == min(1 + more, views.CONTACTS_PAGE_SIZE)
+    assert ("?contacts=2#contact-title" in page) == (1 + more > views.CONTACTS_PAGE_SIZE)
+    if more:
+        rest = client.get("/en/members/mexico/", {"contacts": 2}).content.decode()
+        rest_shown = set(re.findall(r"Contact person \d+", rest))
+        on_rest = len(rest_shown) + ("Pilgram Santos" in rest)
+        assert on_rest == 1 + more - views.CONTACTS_PAGE_SIZE and not shown & rest_shown
+        # A page past the last gets the last one; a word, the first.
+        last = client.get("/en/members/mexico/", {"contacts": 9}).content.decode()
+        assert set(re.findall(r"Contact person \d+", last)) == rest_shown
+        first = client.get("/en/members/mexico/", {"contacts": "x"}).content.decode()
+        assert set(re.findall(r"Contact person \d+", first)) == shown
+
+
+@pytest.mark.parametrize("more", [0, 57])
+def test_an_institutions_secretariat_roles_come_a_page_at_a_time(
+    client, django_assert_num_queries, more
+):
+    from plans import views
+
+    infoem = make_institution(slug="infoem")
+    make_commitment(milestones=1, lead=infoem)
+    member = make_member(name="Mexico State", slug="mexico-state")
+    for i in range(3 + more):
+        forum = Forum.objects.create(member=member, name=f"Forum {i:02d}", slug=f"forum-{i}")
+        ForumMembership.objects.create(forum=forum, institution=infoem, role="member")
+    client.get("/en/institutions/infoem/")  # the other institutions' roll-ups, kept
+    with django_assert_num_queries(5):
+        page = client.get("/en/institutions/infoem/").content.decode()
+    shown = set(re.findall(r">Forum \d+<", page))
+    assert len(shown) == min(3 + more, views.FORUM_MEMBERS_PAGE_SIZE)
+    assert ("?forums=2#forum-title" in page) == (3 + more > views.FORUM_MEMBERS_PAGE_SIZE)
+    if more:
+        rest = client.get("/en/institutions/infoem/", {"forums": 2}).content.decode()
+        rest_shown = set(re.findall(r">Forum \d+<", rest))
+        assert len(rest_shown) == 3 + more - views.FORUM_MEMBERS_PAGE_SIZE
+        assert not shown & rest_shown
+
+
 def test_spanish_member_and_plan_pages(client):
     make_member_page_data()
     html = client.get("/es/members/mexico/").content.decode()
