@@ -60,18 +60,53 @@ SORTS = {
 
 
 def ready_to_display(updates):
-    """History entries with what ``includes/updates.html`` reads, loaded up front."""
+    """History entries with what ``includes/updates.html`` reads, loaded up front but for their
+    evidence and corrections, which ``with_evidence`` adds to the rows shown."""
+    from commitments.models import EvidenceLink
+
     return (
         updates.select_related("milestone__commitment", "author_institution", "corrects")
-        # An entry names its commitment: never its long texts (kilobytes in two languages).
-        .defer(*(f"milestone__commitment__{name}" for name in LONG_TEXTS))
-        .prefetch_related(
-            "evidence",
-            "files",
-            Prefetch("corrections", queryset=MilestoneUpdate.objects.order_by("created_at", "pk")),
+        # An entry names its commitment and its milestone: never their long texts (kilobytes
+        # in two languages).
+        .defer(
+            *(f"milestone__commitment__{name}" for name in LONG_TEXTS),
+            *(f"milestone__description{suffix}" for suffix in ("", "_es", "_en")),
+        )
+        # Most entries have no evidence and none is corrected: they are read only for those that do.
+        .annotate(
+            has_links=Exists(EvidenceLink.objects.filter(update=OuterRef("pk"))),
+            has_files=Exists(EvidenceFile.objects.filter(update=OuterRef("pk"))),
+            has_corrections=Exists(MilestoneUpdate.objects.filter(corrects=OuterRef("pk"))),
         )
         .order_by("-created_at", "-pk")
     )
+
+
+def with_evidence(updates) -> list:
+    """The entries of ``ready_to_display`` as a list, each with ``listed_evidence``,
+    ``listed_files`` and ``listed_corrections``: one query for each of these that any has."""
+    from django.db.models import prefetch_related_objects
+
+    updates = list(updates)
+    for flag, lookup in (
+        ("has_links", Prefetch("evidence", to_attr="listed_evidence")),
+        ("has_files", Prefetch("files", to_attr="listed_files")),
+        (
+            "has_corrections",
+            Prefetch(
+                "corrections",
+                queryset=MilestoneUpdate.objects.order_by("created_at", "pk"),
+                to_attr="listed_corrections",
+            ),
+        ),
+    ):
+        having = [update for update in updates if getattr(update, flag)]
+        for update in updates:
+            if not getattr(update, flag):
+                setattr(update, lookup.to_attr, [])
+        if having:
+            prefetch_related_objects(having, lookup)
+    return updates
 
 
 def visible_updates(user):
@@ -158,7 +193,7 @@ def home(request):
             "milestones_overdue_all": tally.overdue(),
             "milestones_overdue": tally.overdue() - unreported,
             "milestones_overdue_unreported": unreported,
-            "updates": visible_updates(request.user)[:8],
+            "updates": with_evidence(visible_updates(request.user)[:8]),
             "rule": Progress.RULE,
         },
     )
@@ -349,7 +384,7 @@ def commitment_detail(request, key: str):
         HISTORY_PAGE_SIZE,
         count=commitment.n_history,  # counted with the commitment
     ).get_page(request.GET.get("history"))
-    updates = list(history.object_list)
+    updates = with_evidence(history.object_list)
     if history.number == 1:
         last_update = updates[0] if updates else None
     else:
@@ -472,6 +507,7 @@ def corrections(request):
         )
     )
     page = Paginator(found, CORRECTIONS_PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = with_evidence(page.object_list)
     return render(request, "commitments/corrections.html", {"page": page, "updates": page})
 
 
