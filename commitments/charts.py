@@ -1022,9 +1022,7 @@ def institution_distribution() -> dict[str, list[int]]:
 
 def own_counts(rolled_up) -> dict[str, int]:
     """A plan's, member's or institution's milestones by status and overdue, from its roll-up."""
-    from commitments.rollups import Tally
-
-    tally = Tally(getattr(rolled_up, "rollup_months", None))
+    tally = rolled_up.rollup_tally
     counts = {code: tally.count(code) for code in MilestoneStatus.values}
     counts["overdue"] = tally.overdue()
     return counts

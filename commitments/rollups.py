@@ -4,7 +4,11 @@ Pages read one row per object instead of counting milestones at read time. A row
 every milestone status, how many milestones end in each month (``months``: ``{status: {"YYYY-MM":
 n}}``, ``""`` for no end date), so the totals per status, progress (finished over all), overdue
 (end month passed, not finished) and “overdue without a report” are all read from it on any day,
-and a new status needs no new column. Each plan also has a ``PlanHistory``: how many of its
+and a new status needs no new column. Lists read none of it: each row also keeps the figures a
+progress bar shows (not reported; overdue and overdue without a report in ``overdue_month``),
+written with the histogram and brought to the new month by ``refresh_overdue_figures``
+(``manage.py notify``); until then a list reads a row's histogram instead, so a figure is never
+a month behind. Each plan also has a ``PlanHistory``: how many of its
 milestones became finished, net, in each month of their recorded history, the line its progress
 chart draws, so that no page reads a plan's whole history.
 
@@ -33,6 +37,9 @@ from django.utils.translation import gettext_lazy as _
 
 SITE, PLAN, MEMBER, INSTITUTION = "site", "plan", "member", "institution"
 COUNT_FIELDS = ("n_plans", "n_commitments", "n_led", "n_supported", "n_milestones", "n_finished")
+# What a progress bar shows besides the counts, from the histogram: not reported, and overdue
+# (all, and without a report) in the month ``overdue_month``.
+FIGURE_FIELDS = ("n_not_reported", "overdue_month", "n_overdue", "n_overdue_unreported")
 HISTORY_FIELDS = ("finished_months", "n_finished_recorded")
 
 
@@ -54,6 +61,17 @@ class Rollup(models.Model):
     n_milestones = models.PositiveIntegerField(_("milestones"), default=0)
     n_finished = models.PositiveIntegerField(_("finished milestones"), default=0)
     months = models.JSONField(_("milestones by status and end month"), default=dict)
+    n_not_reported = models.PositiveIntegerField(_("milestones not reported"), default=0)
+    overdue_month = models.CharField(
+        _("month of the overdue figures"),
+        max_length=7,
+        blank=True,
+        help_text=_("YYYY-MM: the month in which the two overdue figures hold."),
+    )
+    n_overdue = models.PositiveIntegerField(_("overdue milestones"), default=0)
+    n_overdue_unreported = models.PositiveIntegerField(
+        _("overdue milestones without a report"), default=0
+    )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
@@ -155,6 +173,43 @@ class Tally:
 
 def overdue_of(months: dict | None, today: datetime.date | None = None) -> int:
     return Tally(months).overdue(today)
+
+
+def this_month(today: datetime.date | None = None) -> str:
+    """ "YYYY-MM" of today's month (or ``today``'s), as ``overdue_month`` holds it."""
+    from commitments.models import month_start
+
+    return month_start(today).strftime("%Y-%m")
+
+
+def figures(months: dict | None, today: datetime.date | None = None) -> dict:
+    """The ``FIGURE_FIELDS`` of a row from its histogram, overdue as of ``today``'s month."""
+    from commitments.models import MilestoneStatus
+
+    tally = Tally(months)
+    return {
+        "n_not_reported": tally.count(MilestoneStatus.NOT_REPORTED),
+        "overdue_month": this_month(today),
+        "n_overdue": tally.overdue(today),
+        "n_overdue_unreported": tally.overdue(today, status=MilestoneStatus.NOT_REPORTED),
+    }
+
+
+def refresh_overdue_figures(today: datetime.date | None = None) -> int:
+    """Bring every row's overdue figures to this month (rows written in an earlier month); how
+    many were. Nothing a page shows changes: until then, lists read those rows' histograms."""
+    month = this_month(today)
+    stale = Rollup.objects.exclude(overdue_month=month).order_by("pk").only("pk", "months")
+    done = 0
+    while True:
+        rows = list(stale[:1000])
+        if not rows:
+            return done
+        for row in rows:
+            for name, value in figures(row.months, today).items():
+                setattr(row, name, value)
+        Rollup.objects.bulk_update(rows, list(FIGURE_FIELDS))
+        done += len(rows)
 
 
 # Recounting ------------------------------------------------------------------------------------
@@ -310,6 +365,7 @@ def _values(scope: str, object_id: int) -> dict:
     values.update(
         months=months, n_milestones=tally.total, n_finished=tally.count(MilestoneStatus.FINISHED)
     )
+    values.update(figures(months))
     return values
 
 
@@ -379,6 +435,7 @@ def count_institutions(ids) -> dict[int, dict]:
             "months": months,
             "n_milestones": tally.total,
             "n_finished": tally.count(MilestoneStatus.FINISHED),
+            **figures(months),
         }
     return values
 
@@ -410,7 +467,9 @@ def recompute_institutions(ids) -> None:
         row.updated_at = now
         changed.append(row)
     Rollup.objects.bulk_create(new, batch_size=1000)
-    Rollup.objects.bulk_update(changed, ["months", *COUNT_FIELDS, "updated_at"], batch_size=1000)
+    Rollup.objects.bulk_update(
+        changed, ["months", *COUNT_FIELDS, *FIGURE_FIELDS, "updated_at"], batch_size=1000
+    )
 
 
 # What a change touches ---------------------------------------------------------------------------
@@ -854,6 +913,7 @@ def count_everything() -> dict[tuple[str, int], dict]:
             months=months,
             n_milestones=tally.total,
             n_finished=tally.count(MilestoneStatus.FINISHED),
+            **figures(months),
         )
         return result
 
@@ -888,6 +948,7 @@ def count_everything() -> dict[tuple[str, int], dict]:
 def recompute_all(*, fix: bool = True) -> list[tuple[str, int, str]]:
     """Recount every row; return those that differed (scope, id, what) and, if ``fix``, store."""
     drift = []
+    month = this_month()
     stored = {(r.scope, r.object_id): r for r in Rollup.objects.all()}
     new, changed = [], []
     for (scope, object_id), values in count_everything().items():
@@ -897,8 +958,13 @@ def recompute_all(*, fix: bool = True) -> list[tuple[str, int, str]]:
             new.append(Rollup(scope=scope, object_id=object_id, **values))
             continue
         differs = [name for name, value in values.items() if getattr(row, name) != value]
+        behind = row.overdue_month != month
+        if behind:
+            # Figures of an earlier month are behind, not wrong: brought to this one quietly.
+            differs = [name for name in differs if name not in FIGURE_FIELDS]
         if differs:
             drift.append((scope, object_id, ", ".join(differs)))
+        if differs or behind:
             for name, value in values.items():
                 setattr(row, name, value)
             changed.append(row)
@@ -907,7 +973,9 @@ def recompute_all(*, fix: bool = True) -> list[tuple[str, int, str]]:
     if fix:
         with transaction.atomic():
             Rollup.objects.bulk_create(new, batch_size=1000)
-            Rollup.objects.bulk_update(changed, ["months", *COUNT_FIELDS], batch_size=1000)
+            Rollup.objects.bulk_update(
+                changed, ["months", *COUNT_FIELDS, *FIGURE_FIELDS], batch_size=1000
+            )
             if stored:
                 Rollup.objects.filter(pk__in=[row.pk for row in stored.values()]).delete()
             if drift:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import functools
+import json
 
 from django.apps import apps
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce, JSONObject
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -26,49 +27,100 @@ class SubqueryCount(Subquery):
     output_field = models.IntegerField()
 
 
-@functools.cache
-def rollup_annotations(scope: str, *fields: str) -> dict:
+def rollup_annotations(scope: str, *fields: str, months: bool = False) -> dict:
     """The precomputed counts of each row (``commitments.rollups``): one indexed look-up each.
 
-    ``rollup_months`` carries the milestones by status and end month, from which the progress
-    tag reads the overdue count of the day. Built once: a query copies each annotation it adds,
+    ``rollup_figures``: what a progress bar shows besides the counts (not reported, overdue,
+    overdue without a report), with the histogram only when the row's overdue figures are of an
+    earlier month. ``months``: the histogram too (``rollup_months``; a chart of the object's
+    milestones by status reads it). Built once a month: a query copies each annotation it adds,
     so one set serves every query (pass it as ``**rollup_annotations(…)``, never change it).
     """
+    from commitments.rollups import this_month
+
+    return _rollup_annotations(scope, fields, months, this_month())
+
+
+@functools.lru_cache(maxsize=32)
+def _rollup_annotations(scope: str, fields: tuple, months: bool, month: str) -> dict:
     rows = _model("Rollup").objects.filter(scope=scope, object_id=OuterRef("pk"))
     annotations = {
         name: Coalesce(Subquery(rows.values(name)[:1]), 0, output_field=models.IntegerField())
         for name in (*fields, "n_milestones", "n_finished")
     }
-    annotations["rollup_months"] = Subquery(
-        rows.values("months")[:1], output_field=models.JSONField()
+    figures = JSONObject(
+        month=F("overdue_month"),
+        not_reported=F("n_not_reported"),
+        overdue=F("n_overdue"),
+        overdue_unreported=F("n_overdue_unreported"),
+        months=Case(
+            When(overdue_month=month, then=Value(None)),
+            default=F("months"),
+            output_field=models.JSONField(),
+        ),
     )
+    annotations["rollup_figures"] = Subquery(
+        rows.values(figures=figures)[:1], output_field=models.JSONField()
+    )
+    if months:
+        annotations["rollup_months"] = Subquery(
+            rows.values("months")[:1], output_field=models.JSONField()
+        )
     return annotations
 
 
 class RolledUp:
     """Models whose ``with_progress()`` reads a precomputed roll-up (``commitments.rollups``)."""
 
+    rollup_scope = ""
+
+    def _figure(self, name: str, of_tally) -> int:
+        # Read lazily: ``plans`` never imports ``commitments`` at load time.
+        from commitments.rollups import Tally, this_month
+
+        figures = getattr(self, "rollup_figures", None)
+        if figures is not None and figures.get("month") == this_month():
+            return figures[name]
+        # Figures of an earlier month (until ``refresh_overdue_figures``): from the histogram.
+        return of_tally(self.rollup_tally if figures is not None else Tally(None))
+
+    @property
+    def rollup_tally(self):
+        """Its milestones by status and end month (``commitments.rollups.Tally``): annotated by
+        ``with_progress(months=True)``, else read with the overdue figures of an earlier month,
+        else read now (one query)."""
+        from commitments.rollups import Rollup, Tally
+
+        months = getattr(self, "rollup_months", None)
+        if months is None:
+            months = (getattr(self, "rollup_figures", None) or {}).get("months")
+        if months is None and self.pk is not None:
+            months = (
+                Rollup.objects.filter(scope=self.rollup_scope, object_id=self.pk)
+                .values_list("months", flat=True)
+                .first()
+            )
+        if isinstance(months, str):  # SQLite nests the histogram as text
+            months = json.loads(months)
+        self.rollup_months = months
+        return Tally(months)
+
     @property
     def n_overdue(self) -> int:
-        """Milestones overdue today, from the roll-up's milestones by status and end month."""
-        # Read lazily: ``plans`` never imports ``commitments`` at load time.
-        from commitments.rollups import overdue_of
-
-        return overdue_of(getattr(self, "rollup_months", None))
+        """Milestones overdue today."""
+        return self._figure("overdue", lambda tally: tally.overdue())
 
     @property
     def n_not_reported(self) -> int:
         """Milestones nobody has reported on."""
-        from commitments.rollups import Tally
-
-        return Tally(getattr(self, "rollup_months", None)).count("not_reported")
+        return self._figure("not_reported", lambda tally: tally.count("not_reported"))
 
     @property
     def n_overdue_unreported(self) -> int:
         """Milestones overdue today that nobody has reported on."""
-        from commitments.rollups import Tally
-
-        return Tally(getattr(self, "rollup_months", None)).overdue(status="not_reported")
+        return self._figure(
+            "overdue_unreported", lambda tally: tally.overdue(status="not_reported")
+        )
 
 
 def _model(name: str) -> type[models.Model]:
@@ -118,17 +170,22 @@ class Sector(Vocabulary):
 
 
 class MemberQuerySet(models.QuerySet):
-    def with_progress(self) -> MemberQuerySet:
+    def with_progress(self, months: bool = False) -> MemberQuerySet:
         """Annotate plans, commitments and milestones rolled up from its published plans.
 
         A member's plans are those it leads and those it joined as a consortium member; a
-        commitment shared by two of them counts once. Read from the precomputed roll-ups.
+        commitment shared by two of them counts once. Read from the precomputed roll-ups
+        (``months``: with the histogram, see ``rollup_annotations``).
         """
-        return self.annotate(**rollup_annotations("member", "n_plans", "n_commitments"))
+        return self.annotate(
+            **rollup_annotations("member", "n_plans", "n_commitments", months=months)
+        )
 
 
 class Member(RolledUp, Translatable):
     """An OGP member: a national government or a local jurisdiction."""
+
+    rollup_scope = "member"
 
     class Kind(models.TextChoices):
         NATIONAL = "national", _("National")
@@ -179,13 +236,18 @@ class Member(RolledUp, Translatable):
 
 
 class InstitutionQuerySet(models.QuerySet):
-    def with_progress(self) -> InstitutionQuerySet:
-        """Annotate the published commitments it leads or supports and their milestones."""
-        return self.annotate(**rollup_annotations("institution", "n_led", "n_supported"))
+    def with_progress(self, months: bool = False) -> InstitutionQuerySet:
+        """Annotate the published commitments it leads or supports and their milestones
+        (``months``: with the histogram, see ``rollup_annotations``)."""
+        return self.annotate(
+            **rollup_annotations("institution", "n_led", "n_supported", months=months)
+        )
 
 
 class Institution(RolledUp, models.Model):
     """A stakeholder: a government agency, an autonomous body, a civil society organisation…"""
+
+    rollup_scope = "institution"
 
     class Kind(models.TextChoices):
         STATE_EXECUTIVE = "state_executive", _("State executive agency")
@@ -444,9 +506,10 @@ class ActionPlanQuerySet(models.QuerySet):
         """
         return self if is_secretariat(user) else self.published()
 
-    def with_progress(self) -> ActionPlanQuerySet:
-        """Annotate its published commitments and their milestones, rolled up by one rule."""
-        return self.annotate(**rollup_annotations("plan", "n_commitments"))
+    def with_progress(self, months: bool = False) -> ActionPlanQuerySet:
+        """Annotate its published commitments and their milestones, rolled up by one rule
+        (``months``: with the histogram, see ``rollup_annotations``)."""
+        return self.annotate(**rollup_annotations("plan", "n_commitments", months=months))
 
     def of_member(self, member) -> ActionPlanQuerySet:
         """Plans the member leads or joined as a consortium member.
@@ -473,6 +536,8 @@ class ActionPlanQuerySet(models.QuerySet):
 
 class ActionPlan(RolledUp, Translatable):
     """An OGP Local action plan with the questions of OGP's template, each its own field."""
+
+    rollup_scope = "plan"
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")

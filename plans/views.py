@@ -129,7 +129,11 @@ def _member_plans(request, member: Member):
 
 def member_detail(request, slug: str):
     """A member: member since, plans with progress, contacts, commitments, resources."""
-    member = get_object_or_404(Member.objects.with_progress().select_related("country"), slug=slug)
+    member = get_object_or_404(
+        # With its histogram: its chart of milestones by status reads it.
+        Member.objects.with_progress(months=True).select_related("country"),
+        slug=slug,
+    )
     member_plans = _member_plans(request, member).order_by("-start_year", "title", "pk")
     count = _public_count(request, member.n_plans)
     if count is not None and count <= PLANS_PAGE_SIZE:
@@ -422,7 +426,8 @@ def institution_list(request):
 
 def institution_detail(request, slug: str):
     """An institution: the commitments it leads and supports, with progress."""
-    institution = get_object_or_404(Institution.objects.with_progress(), slug=slug)
+    # With its histogram: its chart of milestones by status is drawn on every visit.
+    institution = get_object_or_404(Institution.objects.with_progress(months=True), slug=slug)
     roles = institution.commitment_roles.order_by()
     led = _commitment_page(
         request,

@@ -216,6 +216,50 @@ def test_recompute_rollups_reports_drift_and_check_changes_nothing(portal):
     assert "Every roll-up matched" in out.getvalue()
 
 
+@pytest.mark.sqlite
+def test_lists_read_overdue_figures_of_this_month_and_the_histogram_of_an_earlier_one(
+    client, portal
+):
+    from commitments.rollups import FIGURE_FIELDS, refresh_overdue_figures, this_month
+
+    plan, state, lead = portal["plan"], portal["state"], portal["lead"]
+    # Every path writes the figures with the counts, as of this month: 3 overdue, none reported.
+    row = rollup(PLAN, plan)
+    assert (row.overdue_month, row.n_overdue, row.n_overdue_unreported, row.n_not_reported) == (
+        this_month(),
+        3,
+        3,
+        3,
+    )
+    listed = ActionPlan.objects.with_progress().get(pk=plan.pk)
+    assert "months" not in listed.rollup_figures or listed.rollup_figures["months"] is None
+    assert (listed.n_overdue, listed.n_overdue_unreported) == (3, 3)
+    # Written last month: its figures are not read, its histogram is, so nothing is a month
+    # behind (here the stale figures say 0).
+    stale = {"overdue_month": "2000-01", "n_overdue": 0, "n_overdue_unreported": 0}
+    Rollup.objects.update(**stale)
+    listed = ActionPlan.objects.with_progress().get(pk=plan.pk)
+    assert (listed.n_overdue, listed.n_overdue_unreported, listed.n_not_reported) == (3, 3, 3)
+    assert Member.objects.with_progress().get(pk=state.pk).n_overdue == 3
+    assert Institution.objects.with_progress().get(pk=lead.pk).n_overdue_unreported == 3
+    for page in ("/en/plans/", "/en/members/", "/en/institutions/", "/en/"):
+        assert "3 overdue without a report" in client.get(page).content.decode(), page
+    # Behind is not drift: a recount reports nothing.
+    assert recompute_all(fix=False) == []
+    # `manage.py notify` brings every row to this month, once.
+    out = io.StringIO()
+    call_command("notify", stdout=out)
+    assert f"{Rollup.objects.count()} roll-ups brought to this month" in out.getvalue()
+    assert set(Rollup.objects.values_list("overdue_month", flat=True)) == {this_month()}
+    assert rollup(PLAN, plan).n_overdue == 3
+    assert refresh_overdue_figures() == 0
+    assert_no_drift()
+    # A wrong figure of this month is drift, like a wrong count.
+    Rollup.objects.filter(scope=PLAN).update(n_overdue=7)
+    assert recompute_all(fix=False) == [(PLAN, plan.pk, "n_overdue")]
+    assert set(FIGURE_FIELDS) <= {field.name for field in Rollup._meta.fields}
+
+
 def public_titles() -> set[str]:
     return set(Commitment.objects.published().values_list("title", flat=True))
 

@@ -1,13 +1,8 @@
 # Two lines of migrations meet: the precomputed roll-ups and the record of sources.
+# Milestones nobody reported on became "not reported" on the other line: existing portals count
+# their roll-ups again with `manage.py recompute_rollups` (a migration runs no writer of today).
 
 from django.db import migrations
-
-
-def count_again(apps, schema_editor):
-    # Milestones that nobody reported on became "not reported" on the other line: count again.
-    from commitments.rollups import recompute_all
-
-    recompute_all()
 
 
 class Migration(migrations.Migration):
@@ -17,4 +12,4 @@ class Migration(migrations.Migration):
         ('commitments', '0012_merge_official_replies'),
     ]
 
-    operations = [migrations.RunPython(count_again, migrations.RunPython.noop)]
+    operations = []

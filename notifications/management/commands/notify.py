@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from commitments.rollups import refresh_overdue_figures
 from notifications.services import (
     retry_due_emails,
     send_digests,
@@ -11,8 +12,9 @@ from notifications.services import (
 class Command(BaseCommand):
     help = (
         "Everything scheduled, in one run: followers' digests, reminders, the secretariat's "
-        "summary, and emails due for another attempt. Safe to run as often as you like (cron, a "
-        "systemd timer, or `make run`'s loop): nothing is sent twice."
+        "summary, emails due for another attempt, and the roll-ups' overdue figures brought to a "
+        "new month. Safe to run as often as you like (cron, a systemd timer, or `make run`'s "
+        "loop): nothing is sent twice."
     )
 
     def add_arguments(self, parser):
@@ -29,3 +31,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{prefix}: " + ", ".join(f"{count} {name}" for name, count in counts.items())
         )
+        if not dry_run:
+            refreshed = refresh_overdue_figures()
+            if refreshed:
+                self.stdout.write(f"{refreshed} roll-ups brought to this month")
