@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 from django import template
 from django.conf import settings
 from django.template.defaultfilters import linebreaks_filter as linebreaks
+from django.template.loader import render_to_string
 from django.urls import Resolver404, resolve, reverse, translate_url
 from django.utils import timezone, translation
 from django.utils.html import escape, format_html, urlize
@@ -161,3 +162,30 @@ def document_meta(document) -> str:
     elif document.url and not document.file:
         parts.append(str(_("Web page")))
     return ", ".join(parts)
+
+
+_UNBOUND_FIELDS: dict[tuple, str] = {}
+
+
+@register.simple_tag
+def form_fields(form) -> str:
+    """A form's fields with their labels, help and errors (``includes/form_fields.html``).
+
+    An unbound form's fields are the same markup for every visitor (the comment and follow
+    forms of every page): rendered once per form class, fields, ids and language, then reused.
+    """
+    if form.is_bound or form.initial:
+        return render_to_string("includes/form_fields.html", {"form": form})
+    key = (
+        type(form),
+        tuple(form.fields),
+        form.prefix,
+        form.auto_id,
+        form.label_suffix,
+        get_language(),
+        tuple((name, field.initial) for name, field in form.fields.items()),
+    )
+    html = _UNBOUND_FIELDS.get(key)
+    if html is None:
+        html = _UNBOUND_FIELDS[key] = render_to_string("includes/form_fields.html", {"form": form})
+    return html

@@ -228,3 +228,34 @@ def test_implementers_cannot_moderate(client, pending):
 def test_nobody_adds_comments_in_the_admin(client, pending):
     client.force_login(make_secretariat())
     assert client.get("/admin/commitments/comment/add/").status_code == 403
+
+
+def test_an_unbound_forms_fields_are_rendered_once_per_language_and_a_bound_ones_each_time():
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    from commitments.forms import CommentForm
+    from notifications.forms import FollowForm
+    from plans.templatetags.portal import form_fields
+
+    def full(form):
+        return render_to_string("includes/form_fields.html", {"form": form})
+
+    for language in ("en", "es"):
+        with translation.override(language):
+            for form in (CommentForm(), CommentForm(can_follow=True), FollowForm()):
+                first = form_fields(form)
+                assert first == full(form) and form_fields(form) is first
+    with translation.override("es"):
+        spanish = form_fields(FollowForm())
+        assert 'value="es" selected' in spanish and "Your email" not in spanish
+    with translation.override("en"):
+        english = form_fields(FollowForm())
+        assert 'value="en" selected' in english and "Your email" in english
+        # The comment form with the follow box has one field more than without it.
+        assert "id_follow" in form_fields(CommentForm(can_follow=True))
+        assert "id_follow" not in form_fields(CommentForm())
+        bound = CommentForm(data={"name": "", "email": "bad", "text": ""})
+        assert not bound.is_valid()
+        shown = form_fields(bound)
+        assert shown == full(bound) and "Enter a valid email address." in shown
