@@ -116,15 +116,19 @@ def member_list(request):
     )
 
 
-def _member_plans(request, member: Member):
-    """The plans it leads and those it joined as a consortium member (two index look-ups)."""
+def _plan_cards(request):
+    """Plans the user may see, with what a plan's card shows."""
     return (
         ActionPlan.objects.visible_to(request.user)
-        .of_member(member)
         .only(*PLAN_CARD_COLUMNS)
         .with_progress()
         .select_related("member")
     )
+
+
+def _member_plans(request, member: Member):
+    """The plans it leads and those it joined as a consortium member (two index look-ups)."""
+    return _plan_cards(request).of_member(member)
 
 
 def member_detail(request, slug: str):
@@ -156,7 +160,8 @@ def member_detail(request, slug: str):
                 f"plans:member:{member.pk}:{get_language()}:{plans.number}",
                 lambda: list(plans.object_list),
             )
-        plans.object_list = in_key_order(member_plans.order_by(), page_keys)
+        # Loaded by key among the plans the user may see: the keys are the member's already.
+        plans.object_list = in_key_order(_plan_cards(request), page_keys)
         plan_keys = None  # every plan's, read only when the commitments' page is not kept
     today = timezone.localdate()
     running = [plan for plan in plans if _running(plan, today)]
