@@ -48,7 +48,14 @@ def _public_count(request, value: int) -> int | None:
 
 
 def _commitment_page(
-    request, commitments, number, count: int | None, *, few: bool = False, kept_as: str = ""
+    request,
+    commitments,
+    number,
+    count: int | None,
+    *,
+    few: bool = False,
+    kept_as: str = "",
+    load: bool = True,
 ):
     """A page of ``commitments`` (a QuerySet the user may see, selected by key, or a function
     returning one) in number order.
@@ -61,6 +68,7 @@ def _commitment_page(
     ``kept_as``: for the public, when there is more than one page, the page's keys are kept
     under this name per version of the public data (``pagecache.kept_for_the_day``): sorting a
     large plan's or member's thousands of commitments is done once, not on every visit.
+    ``load=False``: a page of kept keys is left as keys, for ``_load_kept`` to load with others.
     """
     order = (F("number") + Value(0)).asc(nulls_last=True) if few else F("number").asc()
     count = _public_count(request, count)
@@ -76,7 +84,10 @@ def _commitment_page(
             f"{kept_as}:{page.number}",
             lambda: list(keys()[start : start + COMMITMENTS_PAGE_SIZE]),
         )
-        page.object_list = in_key_order(_commitments().for_listing(), page_keys)
+        page.object_list = page_keys
+        page.kept_keys = True
+        if load:
+            _load_kept(page)
         return page
     page = KnownCountPaginator(keys(), COMMITMENTS_PAGE_SIZE, count=count).get_page(number)
     # The page's keys are sorted alone, in a sub-query; the same query loads their rows, with
@@ -85,6 +96,17 @@ def _commitment_page(
         _commitments().filter(pk__in=page.object_list).for_listing().order_by(order, "pk")
     )
     return page
+
+
+def _load_kept(*pages) -> None:
+    """The rows of pages of kept keys (``_commitment_page(…, load=False)``), loaded together:
+    one query for their rows and one for their plans, however many pages."""
+    pages = [page for page in pages if getattr(page, "kept_keys", False)]
+    keys = [key for page in pages for key in page.object_list]
+    rows = {row.pk: row for row in in_key_order(_commitments().for_listing(), dict.fromkeys(keys))}
+    for page in pages:
+        page.object_list = [rows[key] for key in page.object_list if key in rows]
+        page.kept_keys = False
 
 
 def _visible_commitments(request, keys):
@@ -440,6 +462,7 @@ def institution_detail(request, slug: str):
         request.GET.get("led"),
         institution.n_led,
         kept_as=f"commitments:led:{institution.pk}",
+        load=False,
     )
     supported = _commitment_page(
         request,
@@ -447,7 +470,9 @@ def institution_detail(request, slug: str):
         request.GET.get("supported"),
         institution.n_supported,
         kept_as=f"commitments:supported:{institution.pk}",
+        load=False,
     )
+    _load_kept(led, supported)
     return render(
         request,
         "plans/institution_detail.html",

@@ -901,3 +901,29 @@ def test_a_kept_page_of_a_large_plan_costs_the_same_queries_with_3_or_30_commitm
         make_commitment(plan, number=number, milestones=2)
     queries()
     assert queries() == with_three
+
+
+def test_an_institutions_two_kept_pages_load_their_rows_together(
+    client, monkeypatch, django_assert_num_queries
+):
+    from plans import views
+
+    monkeypatch.setattr(views, "COMMITMENTS_PAGE_SIZE", 2)
+    infoem = make_institution(slug="infoem")
+    plan = make_plan()
+    for number in range(1, 4):
+        make_commitment(plan, number=number, title=f"Led {number}", lead=infoem)
+        supported = make_commitment(plan, number=10 + number, title=f"Supported {number}")
+        CommitmentInstitution.objects.create(
+            commitment=supported, institution=infoem, role="supporting"
+        )
+    # The first visit sorts and keeps both pages, and the chart's figures of the others.
+    client.get("/en/institutions/infoem/", {"led": 2, "supported": 1})
+    # 1 the institution with its roll-up  2 the version of the public data  3 both pages' rows
+    # 4 their plans  5 forum memberships
+    with django_assert_num_queries(5):
+        response = client.get("/en/institutions/infoem/", {"led": 2, "supported": 1})
+    assert [c.title for c in response.context["led"]] == ["Led 3"]
+    assert [c.title for c in response.context["supported"]] == ["Supported 1", "Supported 2"]
+    html = response.content.decode()
+    assert "Led 3" in html and "Supported 2" in html and "Led 1" not in html
