@@ -160,19 +160,24 @@ def home(request):
         .with_progress()
         .select_related("member")
     )
-    current, past = (
-        _by_kept_keys(
-            plans,
-            f"home:plans:{name}:{HOME_PLANS}",
-            lambda chosen=chosen: chosen.order_by("-start_year", "title", "pk").values_list(
-                "pk", flat=True
-            )[:HOME_PLANS],
+    current_keys, past_keys = (
+        pagecache.kept_for_the_day(
+            f"home:plans:{name}:{HOME_PLANS}:{get_language()}",
+            lambda chosen=chosen: list(
+                chosen.order_by("-start_year", "title", "pk").values_list("pk", flat=True)[
+                    :HOME_PLANS
+                ]
+            ),
         )
         for name, chosen in (
             ("current", plans.in_implementation()),
             ("past", plans.in_implementation(negate=True)),
         )
     )
+    # Both lists' rows in one query.
+    rows = {plan.pk: plan for plan in in_key_order(plans, [*current_keys, *past_keys])}
+    current = [rows[key] for key in current_keys if key in rows]
+    past = [rows[key] for key in past_keys if key in rows]
     site = Rollup.objects.filter(scope=SITE, object_id=0).first()
     tally = site.tally if site else Tally({})
     unreported = tally.overdue(status=MilestoneStatus.NOT_REPORTED)

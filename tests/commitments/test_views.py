@@ -104,17 +104,20 @@ def test_home_query_count_is_flat(client, django_assert_num_queries):
         )
     # 1 the version of the public data, under which the choice of members and plans and the
     # plans' chart are kept  2-3 the largest members' keys, then their rows with roll-ups
-    # 4-5 plans in implementation: keys, then rows (no earlier plan here: one query, no rows)
-    # 6 earlier plans' keys  7 milestone status counts  8 latest updates, with whether they have
-    # evidence or corrections (none has: nothing more is read)
+    # 4 the keys of plans in implementation  5 of earlier plans  6 both lists' rows (no earlier
+    # plan here)  7 milestone status counts  8 latest updates, with whether they have evidence
+    # or corrections (none has: nothing more is read)
     with django_assert_num_queries(8):
         response = client.get("/en/")
     assert response.content.decode().count('class="timeline-item"') == 3
-    # Chosen and drawn for this version of the data: 2, 4 and 6 are not read again.
+    # Chosen and drawn for this version of the data: 2, 4 and 5 are not read again.
     with django_assert_num_queries(5):
         response = client.get("/en/")
     assert response.content.decode().count('class="timeline-item"') == 3
-    # 9 the evidence links of the entries that have some (30 entries: the same queries)
+    # 9 the evidence links of the entries that have some (30 entries: the same queries); an
+    # earlier plan is read with those in implementation
+    earlier = make_plan(start_year=2015, end_year=2017)
+    make_commitment(earlier, milestones=1)
     for _ in range(27):
         change_milestone_status(
             milestone=commitment.milestones.last(),
@@ -127,6 +130,7 @@ def test_home_query_count_is_flat(client, django_assert_num_queries):
         html = client.get("/en/").content.decode()
     assert html.count('class="timeline-item"') == 8
     assert html.count('href="https://example.org/evidence"') == 8
+    assert earlier.get_absolute_url() in html and plan.get_absolute_url() in html
 
 
 # Explorer -----------------------------------------------------------------------------------
