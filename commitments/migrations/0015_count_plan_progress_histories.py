@@ -1,11 +1,7 @@
+# Existing portals count their plans' progress histories with `manage.py recompute_rollups`: a
+# migration runs no writer of today against the schema of its own step.
+
 from django.db import migrations
-
-
-def count_histories(apps, schema_editor):
-    # Existing plans get their progress history at once.
-    from commitments.rollups import recompute_histories
-
-    recompute_histories()
 
 
 class Migration(migrations.Migration):
@@ -13,6 +9,4 @@ class Migration(migrations.Migration):
         ("commitments", "0014_plan_progress_history"),
     ]
 
-    operations = [
-        migrations.RunPython(count_histories, migrations.RunPython.noop),
-    ]
+    operations = []
