@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.postgres",
+    "django.forms",  # its widget templates, found by the project's engine (FORM_RENDERER)
     "django.contrib.sitemaps",
     "rest_framework",
     "rest_framework.authtoken",
@@ -114,6 +115,9 @@ TEMPLATES = [
         },
     },
 ]
+
+# Forms render with the project's template engine, so templates/django/forms/ refines Django's.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 WSGI_APPLICATION = "ogptracker.wsgi.application"
 
