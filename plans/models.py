@@ -79,8 +79,12 @@ class RolledUp:
         from commitments.rollups import Tally, this_month
 
         figures = getattr(self, "rollup_figures", None)
-        if figures is not None and figures.get("month") == this_month():
-            return figures[name]
+        if figures is not None:
+            current = self.__dict__.get("_figures_current")
+            if current is None:  # once per row: a bar reads three figures
+                current = self.__dict__["_figures_current"] = figures.get("month") == this_month()
+            if current:
+                return figures[name]
         # Figures of an earlier month (until ``refresh_overdue_figures``): from the histogram.
         return of_tally(self.rollup_tally if figures is not None else Tally(None))
 

@@ -38,8 +38,9 @@ def test_commitment_page_shows_the_inception_summary_and_links_the_final_report(
 ):
     commitment, plan, inception, end = published_reports
     warm_caches()
-    # 11 queries and one per published report it has (see tests/commitments/test_views.py).
-    with django_assert_num_queries(13):
+    # 9 queries (its history has evidence links, no files or corrections) and one per published
+    # report it has (see tests/commitments/test_views.py).
+    with django_assert_num_queries(11):
         response = client.get("/en/commitments/MXMEX0009/")
     html = response.content.decode()
     assert "Inception Report Summary" in html
