@@ -238,11 +238,9 @@ def member_detail(request, slug: str):
     resources = Document.objects.visible_to(request.user).filter(member=member)
     resources = resources.only(*_DOCUMENT_COLUMNS)
     types = dict(Document.Type.choices)
+    # The years of the documents the user may see: a draft's year is not a choice.
     years = list(
-        member.documents.exclude(year=None)
-        .order_by("-year")
-        .values_list("year", flat=True)
-        .distinct()
+        resources.exclude(year=None).order_by("-year").values_list("year", flat=True).distinct()
     )
     doc_type = request.GET.get("type", "")
     year = request.GET.get("year", "")

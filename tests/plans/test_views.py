@@ -173,6 +173,20 @@ def test_member_resources_explain_a_bad_filter(client):
     assert response.context["resources"].paginator.count == 3
 
 
+def test_member_resources_offer_only_the_years_of_documents_the_reader_may_see(client):
+    member = make_member_page_data()
+    draft = make_plan(member, title="Draft plan", published=False)
+    Document.objects.create(
+        title="Draft annex", year=1999, member=member, action_plan=draft, url="https://e.org"
+    )
+    html = client.get("/en/members/mexico/").content.decode()
+    assert '<option value="2024">' in html and '<option value="1999">' not in html
+    assert "Draft annex" not in html
+    client.force_login(make_secretariat())
+    html = client.get("/en/members/mexico/").content.decode()
+    assert '<option value="1999">' in html and "Draft annex" in html
+
+
 def test_member_page_names_the_current_plan(client):
     member = make_member()
     make_plan(member, title="Old plan", start_year=2017, end_year=2019)
