@@ -238,10 +238,16 @@ def member_detail(request, slug: str):
     resources = Document.objects.visible_to(request.user).filter(member=member)
     resources = resources.only(*_DOCUMENT_COLUMNS)
     types = dict(Document.Type.choices)
-    # The years of the documents the user may see: a draft's year is not a choice.
-    years = list(
-        resources.exclude(year=None).order_by("-year").values_list("year", flat=True).distinct()
-    )
+
+    def document_years() -> list[int]:
+        # The years of the documents the user may see: a draft's year is not a choice.
+        found = resources.exclude(year=None).order_by("-year").values_list("year", flat=True)
+        return list(found.distinct())
+
+    if getattr(request.user, "is_staff", False):
+        years = document_years()
+    else:  # the same for every member of the public: kept per version of the data
+        years = pagecache.kept_for_the_day(f"years:member:{member.pk}", document_years)
     doc_type = request.GET.get("type", "")
     year = request.GET.get("year", "")
     errors = []

@@ -212,11 +212,12 @@ def test_national_member_page_lists_its_locals_with_plans_and_progress(
         assert member.get_absolute_url() in html
         for plan in member.action_plans.all():
             assert plan.get_absolute_url() in html
-    # The member with its roll-up (its status chart reads it), its plans, resource years and
-    # count, its local members and their plans with roll-ups, contacts, its commitments (none
-    # here: the roll-up's count spares the page), the version of the public data (its charts
-    # and the published reports of its plans are kept under it, drawn by the visit above).
-    with django_assert_num_queries(8) as few:
+    # The member with its roll-up (its status chart reads it), its plans, its resources with
+    # their count, its local members and their plans with roll-ups, contacts, its commitments
+    # (none here: the roll-up's count spares the page), the version of the public data (its
+    # charts, resource years and the published reports of its plans are kept under it, drawn
+    # by the visit above).
+    with django_assert_num_queries(7) as few:
         client.get("/en/members/mexico/")
     counted = len(few)
     members_with_plans(4, country=national)
