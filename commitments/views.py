@@ -15,6 +15,7 @@ from django.db.models import (
     Prefetch,
     Q,
     Subquery,
+    prefetch_related_objects,
 )
 from django.db.models.functions import Cast, Coalesce, NullIf
 from django.http import FileResponse, Http404, HttpResponseRedirect, StreamingHttpResponse
@@ -33,6 +34,7 @@ from commitments.models import (
     Commitment,
     CommitmentInstitution,
     EvidenceFile,
+    EvidenceLink,
     Milestone,
     MilestoneStatus,
     MilestoneUpdate,
@@ -41,7 +43,7 @@ from commitments.models import (
 )
 from ogptracker import pagecache
 from ogptracker.keys import MAX_PK, is_ascii_digits, parse_pk
-from ogptracker.pagination import KnownCountPaginator, in_key_order
+from ogptracker.pagination import KnownCountPaginator, in_key_order, in_key_order_each
 from plans.models import ActionPlan, Document, Member
 
 PAGE_SIZE = 25
@@ -62,8 +64,6 @@ SORTS = {
 def ready_to_display(updates):
     """History entries with what ``includes/updates.html`` reads, loaded up front but for their
     evidence and corrections, which ``with_evidence`` adds to the rows shown."""
-    from commitments.models import EvidenceLink
-
     return (
         updates.select_related("milestone__commitment", "author_institution", "corrects")
         # An entry names its commitment and its milestone: never their long texts (kilobytes
@@ -85,8 +85,6 @@ def ready_to_display(updates):
 def with_evidence(updates) -> list:
     """The entries of ``ready_to_display`` as a list, each with ``listed_evidence``,
     ``listed_files`` and ``listed_corrections``: one query for each of these that any has."""
-    from django.db.models import prefetch_related_objects
-
     updates = list(updates)
     for flag, lookup in (
         ("has_links", Prefetch("evidence", to_attr="listed_evidence")),
@@ -118,12 +116,10 @@ HOME_MEMBERS = 12
 HOME_PLANS = 6
 
 
-def _by_kept_keys(queryset, name: str, keys) -> list:
-    """The rows of ``queryset`` whose keys ``keys()`` chooses, in that order: the choice kept
-    per version of the public data, language and day under ``name`` (for choices of published
-    rows only, the same for every reader)."""
-    chosen = pagecache.kept_for_the_day(f"{name}:{get_language()}", lambda: list(keys()))
-    return in_key_order(queryset, chosen)
+def _kept_keys(name: str, keys) -> list:
+    """The keys ``keys()`` chooses, kept per version of the public data, language and day under
+    ``name`` (for choices of published rows only, the same for every reader)."""
+    return pagecache.kept_for_the_day(f"{name}:{get_language()}", lambda: list(keys()))
 
 
 def home(request):
@@ -145,13 +141,15 @@ def home(request):
     ]
     largest = with_plans.filter(n_commitments__gte=Coalesce(Subquery(threshold), 0))
     members = Member.objects.with_progress().select_related("country")
-    members = _by_kept_keys(
+    members = in_key_order(
         members,
-        f"home:members:{HOME_MEMBERS}",
-        lambda: (
-            members.filter(pk__in=largest.values("object_id"))
-            .order_by("-n_commitments", "name", "pk")
-            .values_list("pk", flat=True)[: HOME_MEMBERS + 1]
+        _kept_keys(
+            f"home:members:{HOME_MEMBERS}",
+            lambda: (
+                members.filter(pk__in=largest.values("object_id"))
+                .order_by("-n_commitments", "name", "pk")
+                .values_list("pk", flat=True)[: HOME_MEMBERS + 1]
+            ),
         ),
     )
     plans = (
@@ -160,24 +158,21 @@ def home(request):
         .with_progress()
         .select_related("member")
     )
-    current_keys, past_keys = (
-        pagecache.kept_for_the_day(
-            f"home:plans:{name}:{HOME_PLANS}:{get_language()}",
-            lambda chosen=chosen: list(
-                chosen.order_by("-start_year", "title", "pk").values_list("pk", flat=True)[
-                    :HOME_PLANS
-                ]
-            ),
-        )
-        for name, chosen in (
-            ("current", plans.in_implementation()),
-            ("past", plans.in_implementation(negate=True)),
-        )
+    current, past = in_key_order_each(  # both lists' rows in one query
+        plans,
+        *(
+            _kept_keys(
+                f"home:plans:{name}:{HOME_PLANS}",
+                lambda chosen=chosen: chosen.order_by("-start_year", "title", "pk").values_list(
+                    "pk", flat=True
+                )[:HOME_PLANS],
+            )
+            for name, chosen in (
+                ("current", plans.in_implementation()),
+                ("past", plans.in_implementation(negate=True)),
+            )
+        ),
     )
-    # Both lists' rows in one query.
-    rows = {plan.pk: plan for plan in in_key_order(plans, [*current_keys, *past_keys])}
-    current = [rows[key] for key in current_keys if key in rows]
-    past = [rows[key] for key in past_keys if key in rows]
     site = Rollup.objects.filter(scope=SITE, object_id=0).first()
     tally = site.tally if site else Tally({})
     unreported = tally.overdue(status=MilestoneStatus.NOT_REPORTED)

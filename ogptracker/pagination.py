@@ -15,11 +15,16 @@ MAX_WINDOW_PAGE = 100_000
 def in_key_order(queryset, keys) -> list:
     """The rows of ``queryset`` whose keys are ``keys``, in that order (one query, none for no
     keys; a key it does not find is left out): a page chosen by its keys, then read by them."""
-    keys = list(keys)
-    if not keys:
-        return []
-    rows = {row.pk: row for row in queryset.filter(pk__any_of=keys)}
-    return [rows[key] for key in keys if key in rows]
+    (rows,) = in_key_order_each(queryset, keys)
+    return rows
+
+
+def in_key_order_each(queryset, *key_lists) -> list[list]:
+    """``in_key_order`` of each list of keys, all read in one query (two lists of one page)."""
+    key_lists = [list(keys) for keys in key_lists]
+    wanted = list(dict.fromkeys(key for keys in key_lists for key in keys))
+    rows = {row.pk: row for row in queryset.filter(pk__any_of=wanted)} if wanted else {}
+    return [[rows[key] for key in keys if key in rows] for keys in key_lists]
 
 
 class KnownCountPaginator(Paginator):

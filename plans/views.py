@@ -18,6 +18,7 @@ from ogptracker.pagination import (
     KeysFirstPaginator,
     KnownCountPaginator,
     in_key_order,
+    in_key_order_each,
     page_with_count,
 )
 from plans.models import (
@@ -102,10 +103,9 @@ def _load_kept(*pages) -> None:
     """The rows of pages of kept keys (``_commitment_page(…, load=False)``), loaded together:
     one query for their rows and one for their plans, however many pages."""
     pages = [page for page in pages if getattr(page, "kept_keys", False)]
-    keys = [key for page in pages for key in page.object_list]
-    rows = {row.pk: row for row in in_key_order(_commitments().for_listing(), dict.fromkeys(keys))}
-    for page in pages:
-        page.object_list = [rows[key] for key in page.object_list if key in rows]
+    rows = in_key_order_each(_commitments().for_listing(), *(page.object_list for page in pages))
+    for page, loaded in zip(pages, rows, strict=True):
+        page.object_list = loaded
         page.kept_keys = False
 
 

@@ -183,7 +183,8 @@ def form_fields(form) -> str:
         form.auto_id,
         form.label_suffix,
         get_language(),
-        tuple((name, field.initial) for name, field in form.fields.items()),
+        # A field's initial value may be a list (several choices): by its text.
+        repr([(name, field.initial) for name, field in form.fields.items()]),
     )
     html = _UNBOUND_FIELDS.get(key)
     if html is None:

@@ -255,6 +255,13 @@ def test_an_unbound_forms_fields_are_rendered_once_per_language_and_a_bound_ones
         # The comment form with the follow box has one field more than without it.
         assert "id_follow" in form_fields(CommentForm(can_follow=True))
         assert "id_follow" not in form_fields(CommentForm())
+        # A field whose initial value is a list is rendered like the others.
+        from django import forms
+
+        class Several(forms.Form):
+            choices = forms.MultipleChoiceField(choices=[(1, "one"), (2, "two")], initial=[2])
+
+        assert form_fields(Several()) == full(Several()) and "selected" in full(Several())
         bound = CommentForm(data={"name": "", "email": "bad", "text": ""})
         assert not bound.is_valid()
         shown = form_fields(bound)

@@ -100,3 +100,20 @@ def test_a_plans_visible_commitments_are_its_own_that_the_persona_may_see(person
         # the admin only.
         assert titles(published) == sorted([public.title, in_both.title])
         assert titles(draft) == [in_both.title]
+
+
+def test_rows_by_key_come_in_each_lists_order_from_one_query(django_assert_num_queries):
+    from ogptracker.pagination import in_key_order, in_key_order_each
+
+    a, b, c = (make_plan(make_member()) for _ in range(3))
+    hidden = make_plan(make_member(), published=False)
+    published = ActionPlan.objects.published()
+    with django_assert_num_queries(1):
+        first, second, empty = in_key_order_each(
+            published, [c.pk, a.pk], [b.pk, hidden.pk, c.pk], []
+        )
+    assert (first, second, empty) == ([c, a], [b, c], [])
+    with django_assert_num_queries(0):
+        assert in_key_order_each(published, [], []) == [[], []]
+        assert in_key_order(published, []) == []
+    assert in_key_order(published, [hidden.pk, a.pk, 999_999]) == [a]
