@@ -18,11 +18,12 @@ class OgptrackerConfig(AppConfig):
     verbose_name = "ogptracker"
 
     def ready(self) -> None:
-        from ogptracker import lookups, pagecache
+        from ogptracker import connections, lookups, pagecache
         from ogptracker.text import clean_before_save
 
         lookups.register()
         pagecache.connect()
+        connections.connect()
         # Every save of every model: the receiver keeps to the project's own apps.
         pre_save.connect(clean_before_save, dispatch_uid="ogptracker.clean_text")
         connection_created.connect(add_sqlite_functions, dispatch_uid="ogptracker.sqlite")

@@ -156,6 +156,8 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# Seconds a kept connection may sit idle before a request checks it again (ogptracker.connections).
+DB_HEALTH_CHECK_IDLE = float(os.environ.get("DB_HEALTH_CHECK_IDLE", "1"))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A test database in a file rather than in memory: the browser tests' live server then
     # opens its own connections instead of sharing the test thread's one. It is named after the

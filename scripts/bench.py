@@ -7,7 +7,8 @@ measures (``http.client`` connections from threads):
   answered the page twice; the slowest of those first answers is reported too), all measured
   first, before any run that saturates the machine,
 - the queries one uncached request makes (counted in-process with Django's test client),
-- HTML size,
+- HTML size, and the bytes a cached answer sends (compressed, as browsers ask: every request
+  carries a browser's ``Accept-Encoding``),
 - then requests/s and p50/p99 latency with the public page cache on (what visitors get), with
   concurrent clients, as a ratio to a trivial Django view (``/health/``, the load balancers'
   health check) served by the same gunicorn, measured again right before each page;
@@ -21,6 +22,7 @@ to the end, size, the end-of-data row, the worker's peak memory); and checks the
 
 from __future__ import annotations
 
+import gzip
 import http.client
 import os
 import socket
@@ -36,6 +38,8 @@ SECONDS = float(os.environ.get("BENCH_SECONDS", "5"))
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", "8"))
 WORKERS = int(os.environ.get("BENCH_WORKERS", "4"))
 HOST = "127.0.0.1"
+# What a browser sends: the cached pages' figures are those of what visitors get.
+BROWSER = {"Accept-Language": "en", "Accept-Encoding": "gzip, deflate, br, zstd"}
 
 
 def free_port() -> int:
@@ -87,7 +91,7 @@ def hammer(
     port: int, path: str, seconds: float, clients: int, headers: dict | None = None
 ) -> tuple[float, list[float], int]:
     """requests/s, latencies (s) and errors for ``clients`` keep-alive clients for ``seconds``."""
-    headers = {"Accept-Language": "en", **(headers or {})}
+    headers = {**BROWSER, **(headers or {})}
     latencies: list[float] = []
     errors = [0]
     lock = threading.Lock()
@@ -123,18 +127,24 @@ def hammer(
     return len(latencies) / elapsed, latencies, errors[0]
 
 
-def warm(port: int, path: str, limit: float = 120) -> None:
-    """Fill every worker's cache: ask until several answers in a row come from the cache."""
+def warm(port: int, path: str, limit: float = 120) -> int:
+    """Fill every worker's cache: ask until several answers in a row come from the cache.
+    Returns the bytes of the last answer's body, as sent (compressed when it is), after
+    checking that it decompresses whole."""
     connection = http.client.HTTPConnection(HOST, port, timeout=120)
-    in_a_row, deadline = 0, time.monotonic() + limit
+    in_a_row, deadline, sent = 0, time.monotonic() + limit, 0
     while in_a_row < 4 * WORKERS and time.monotonic() < deadline:
-        connection.request("GET", path, headers={"Accept-Language": "en"})
+        connection.request("GET", path, headers=BROWSER)
         response = connection.getresponse()
-        response.read()
+        body = response.read()
+        sent = len(body)
+        if response.getheader("Content-Encoding") == "gzip":
+            gzip.decompress(body)  # raises on a broken stream
         in_a_row = in_a_row + 1 if response.getheader("X-Page-Cache") == "hit" else 0
         if response.getheader("Connection", "").lower() == "close":
             connection.close()
             connection = http.client.HTTPConnection(HOST, port, timeout=120)
+    return sent
 
 
 def settle(port: int, path: str, headers: dict | None = None) -> float:
@@ -142,7 +152,7 @@ def settle(port: int, path: str, headers: dict | None = None) -> float:
     a new connection (so every worker answers): templates compiled, per-process caches filled,
     as a running server's are. Returns the slowest of those first answers, in seconds: what a
     worker's first request for the page costs, reported beside the steady figures."""
-    headers = {"Accept-Language": "en", **(headers or {})}
+    headers = {**BROWSER, **(headers or {})}
     slowest = 0.0
     for _ in range(2 * WORKERS):
         connection = http.client.HTTPConnection(HOST, port, timeout=120)
@@ -353,13 +363,15 @@ def main() -> int:
             admin_rows.append((name, lat, errors))
         trivial_rps, trivial_lat, _errors = hammer(cached_port, "/health/", SECONDS, CLIENTS)
         for name, path in targets:
-            warm(cached_port, path)
+            sent = warm(cached_port, path)
             # The trivial view again right before each page: a shared machine's speed drifts
             # within a run, and a ratio compares two figures of the same moment.
             beside_rps, _lat, _errors = hammer(cached_port, "/health/", SECONDS / 2, CLIENTS)
             rps, lat, errors = hammer(cached_port, path, SECONDS, CLIENTS)
             fresh_lat, fresh_errors, first = uncached[name]
-            rows.append((name, path, rps, lat, errors + fresh_errors, fresh_lat, beside_rps, first))
+            rows.append(
+                (name, path, rps, lat, errors + fresh_errors, fresh_lat, beside_rps, first, sent)
+            )
     finally:
         for process in (cached, fresh):
             process.terminate()
@@ -371,12 +383,12 @@ def main() -> int:
     header = (
         "| page | cached req/s | trivial req/s beside it | ratio to trivial "
         "| cached p50 / p99 ms | uncached p50 / p95 ms | a worker's first, ms | queries "
-        "| HTML KB | targets |"
+        "| HTML KB | KB sent cached | targets |"
     )
     print(header)
-    print("|---|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     all_met = True
-    for name, _path, rps, lat, errors, fresh_lat, beside_rps, first in rows:
+    for name, _path, rps, lat, errors, fresh_lat, beside_rps, first, sent in rows:
         queries, size = measured[name]
         ratio = rps / beside_rps if beside_rps else 0
         p50_fresh = percentile(fresh_lat, 0.5) * 1000
@@ -396,7 +408,7 @@ def main() -> int:
             f"| {percentile(lat, 0.5) * 1000:.1f} / "
             f"{percentile(lat, 0.99) * 1000:.1f} | {p50_fresh:.1f} / {p95_fresh:.1f} "
             f"| {first * 1000:.0f} | {queries} "
-            f"| {size / 1024:.0f} | {verdict(checks)} |"
+            f"| {size / 1024:.0f} | {sent / 1024:.0f} | {verdict(checks)} |"
         )
     print("\nThe admin, signed in as a secretariat member, one request at a time:\n")
     print("| page | p50 / p95 ms | queries | HTML KB | targets |")

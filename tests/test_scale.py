@@ -4,7 +4,10 @@ searchable explorer filters, and the data generator of ``make bench``."""
 from __future__ import annotations
 
 import datetime
+import gzip
 import io
+import json
+import re
 
 import pytest
 from django.core.management import call_command
@@ -444,6 +447,97 @@ def test_each_visitor_gets_its_own_csrf_token_in_a_cached_form(cached, portal):
     )
     assert response.status_code == 302
     assert Comment.objects.filter(text="Gracias", status=Comment.Status.PENDING).exists()
+
+
+def without_tokens(html: bytes) -> bytes:
+    return re.sub(rb'(name="csrfmiddlewaretoken" value=")[^"]*"', rb"\1", html)
+
+
+def token_of(html: bytes) -> str:
+    return re.search(rb'name="csrfmiddlewaretoken" value="([^"]*)"', html).group(1).decode()
+
+
+@pytest.mark.sqlite
+def test_a_browser_gets_the_cached_page_compressed_with_its_own_csrf_token(cached, portal):
+    from django.test import Client
+
+    url = "/en/commitments/MXMEX0009/"
+    plain = Client().get(url)
+    assert plain["X-Page-Cache"] == "miss" and "Content-Encoding" not in plain
+    assert "Accept-Encoding" in plain["Vary"]
+    visitors = [Client(enforce_csrf_checks=True) for _ in range(2)]
+    pages = [visitor.get(url, HTTP_ACCEPT_ENCODING="gzip, deflate, br") for visitor in visitors]
+    tokens = []
+    for page in pages:
+        assert page["X-Page-Cache"] == "hit"
+        assert page["Content-Encoding"] == "gzip" and "Accept-Encoding" in page["Vary"]
+        html = gzip.decompress(page.content)  # one whole gzip member: checksum and size agree
+        assert len(page.content) < len(html) / 2
+        assert without_tokens(html) == without_tokens(plain.content)
+        tokens.append(token_of(html))
+    assert tokens[0] != tokens[1]
+    # Each visitor's token, sent uncompressed between the compressed pieces, is its own.
+    response = visitors[1].post(
+        f"/en/comments/commitments.commitment/{portal['commitment'].pk}/",
+        {
+            "name": "Ana",
+            "email": "ana@example.org",
+            "text": "Comprimido",
+            "csrfmiddlewaretoken": tokens[1],
+        },
+    )
+    assert response.status_code == 302
+    assert Comment.objects.filter(text="Comprimido").exists()
+
+
+@pytest.mark.sqlite
+def test_the_compressed_page_has_its_own_validator(client, cached, portal):
+    url = "/en/commitments/MXMEX0009/"
+    plain = client.get(url)
+    compressed = client.get(url, HTTP_ACCEPT_ENCODING="gzip")
+    assert compressed["ETag"] != plain["ETag"]
+    again = client.get(url, HTTP_ACCEPT_ENCODING="gzip", HTTP_IF_NONE_MATCH=compressed["ETag"])
+    assert again.status_code == 304
+    # A page without a form (the API) is kept compressed whole.
+    api = client.get("/api/v1/commitments/", HTTP_ACCEPT_ENCODING="gzip")
+    assert api["Content-Encoding"] == "gzip"
+    assert json.loads(gzip.decompress(api.content))["count"] == 1
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        ("gzip", True),
+        ("GZIP", True),
+        ("br, gzip;q=0.5", True),
+        ("gzip; q=1.0, identity", True),
+        ("*", True),
+        ("x-gzip", True),
+        ("gzip;q=0", False),
+        ("gzip;q=0.0, br", False),
+        ("gzip;q=nonsense", False),
+        ("identity", False),
+        ("br, zstd", False),
+        ("", False),
+    ],
+)
+def test_which_clients_accept_gzip(rf, header, expected):
+    from ogptracker.pagecache import accepts_gzip
+
+    assert accepts_gzip(rf.get("/", HTTP_ACCEPT_ENCODING=header)) is expected
+
+
+def test_a_short_page_is_kept_uncompressed_and_a_long_one_decompresses_to_itself():
+    from ogptracker.pagecache import CSRF_PLACEHOLDER, _entry, _gzipped
+
+    assert _entry(b"ok", {})["gzip"] is None
+    body = b"<p>" + "Participación ciudadana ".encode() * 200 + b"</p>"
+    for text in (body, CSRF_PLACEHOLDER + body + CSRF_PLACEHOLDER * 2 + body + CSRF_PLACEHOLDER):
+        entry = _entry(text, {})
+        sent = _gzipped(entry["parts"], entry["gzip"], b"t0k3n")
+        assert gzip.decompress(sent) == text.replace(CSRF_PLACEHOLDER, b"t0k3n")
+    # A page already encoded by its view is kept as it is.
+    assert _entry(body, {}, compress=False)["gzip"] is None
 
 
 @pytest.mark.sqlite

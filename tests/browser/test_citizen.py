@@ -147,3 +147,33 @@ def test_the_commitment_page_passes_a_keyboard_only_walk(page, portal):
     page.keyboard.press("Tab")
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "main"
+
+
+def test_a_cached_page_arrives_compressed_and_its_comment_form_works(
+    browser, page, live_server, portal, settings
+):
+    settings.PAGE_CACHE = True
+    first = page.goto("/en/commitments/MXMEX0009/")  # stored
+    assert first.headers["x-page-cache"] == "miss"
+    # Asked again whether that copy is current, with its validator: it is (304).
+    again = page.request.get(
+        "/en/commitments/MXMEX0009/", headers={"If-None-Match": first.headers["etag"]}
+    )
+    assert again.status == 304
+    # A second visitor gets it from the cache, compressed, with a CSRF token of its own.
+    context = browser.new_context(locale="en-US", base_url=live_server.url)
+    visitor = context.new_page()
+    response = visitor.goto("/en/commitments/MXMEX0009/")
+    assert response.headers["x-page-cache"] == "hit"
+    assert response.headers["content-encoding"] == "gzip"
+    expect(visitor.get_by_role("heading", level=1)).to_contain_text("Open government culture")
+    form = visitor.locator("form.comment-form")
+    form.get_by_label("Name *", exact=True).fill("Ana")
+    form.get_by_label("Email *", exact=True).fill("ana@example.org")
+    form.get_by_label("Comment *", exact=True).fill("Llegó comprimida")
+    form.get_by_role("button", name="Post Comment").click()
+    expect(visitor.locator(".messages")).to_contain_text("once it is approved")
+    context.close()
+    from commitments.models import Comment
+
+    assert Comment.objects.filter(text="Llegó comprimida").exists()
