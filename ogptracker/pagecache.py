@@ -217,9 +217,11 @@ def cacheable(request) -> bool:
 
 
 def _key(request, version: int) -> str:
+    # The day too: what is overdue, and a chart's "today", change at midnight without a write.
     raw = "|".join(
         (
             str(version),
+            timezone.localdate().isoformat(),
             translation.get_language() or "",
             request.get_full_path(),
             request.META.get("HTTP_ACCEPT", ""),
@@ -227,6 +229,11 @@ def _key(request, version: int) -> str:
         )
     )
     return "page:" + hashlib.sha256(raw.encode()).hexdigest()
+
+
+def _start_of_today() -> datetime.datetime:
+    today = timezone.localdate()
+    return timezone.make_aware(datetime.datetime.combine(today, datetime.time.min))
 
 
 def _storable(response) -> bool:
@@ -270,6 +277,9 @@ class PublicPageCacheMiddleware:
         if state is None:
             return self.get_response(request)
         version, changed_at = state
+        # A page can change at midnight without a write (overdue milestones): never older than
+        # the start of the day.
+        changed_at = max(changed_at, _start_of_today())
         key = _key(request, version)
         cache = _cache()
         entry = cache.get(key)

@@ -421,6 +421,25 @@ def test_conditional_get_answers_304_until_something_changes(client, cached, por
     assert changed.status_code == 200 and "¿Y el informe?" in changed.content.decode()
 
 
+@pytest.mark.sqlite
+def test_a_cached_page_is_built_again_when_the_day_changes(client, cached, portal, monkeypatch):
+    from django.utils import timezone
+
+    url = "/en/plans/plan-estado/"
+    client.get(url)
+    first = client.get(url)
+    assert first["X-Page-Cache"] == "hit"
+    later = timezone.localdate() + datetime.timedelta(days=40)
+    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: later)
+    # No write happened, but what is overdue may have changed: the page is built again, and a
+    # copy from before the day began is not current.
+    next_day = client.get(url, HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
+    assert next_day.status_code == 200 and next_day["X-Page-Cache"] == "miss"
+    midnight = timezone.make_aware(datetime.datetime.combine(later, datetime.time.min))
+    assert next_day["Last-Modified"] == http_date(midnight.timestamp())
+    assert client.get(url)["X-Page-Cache"] == "hit"
+
+
 def test_pages_are_cached_per_language(client, cached, portal):
     english = client.get("/en/commitments/MXMEX0009/").content.decode()
     spanish = client.get("/es/commitments/MXMEX0009/").content.decode()
