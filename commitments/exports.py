@@ -209,6 +209,16 @@ COMMITMENT_COLUMNS: tuple[Column, ...] = (
         _("Milestones whose end month has passed and that are not finished."),
         derived=True,
     ),
+    Column(
+        "Milestones Not Reported",
+        _("Milestones nobody has reported on yet (status “Not reported”)."),
+        derived=True,
+    ),
+    Column(
+        "Overdue Without a Report",
+        _("Overdue milestones nobody has reported on (part of the overdue ones)."),
+        derived=True,
+    ),
     Column("Last Update", _("When a milestone’s status last changed (ISO 8601)."), derived=True),
 )
 
@@ -356,6 +366,8 @@ def commitment_record(
             "Milestones Total": progress.total,
             "Progress (%)": progress.percent,
             "Overdue Milestones": getattr(commitment, "n_overdue", 0),
+            "Milestones Not Reported": progress.not_reported,
+            "Overdue Without a Report": progress.overdue_unreported,
             "Last Update": last_update.isoformat() if last_update else None,
         }
     )

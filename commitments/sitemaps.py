@@ -14,6 +14,7 @@ class PagesSitemap(I18nSitemap):
         return [
             "commitments:home",
             "commitments:list",
+            "commitments:corrections",
             "plans:members",
             "plans:plans",
             "plans:institutions",

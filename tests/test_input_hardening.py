@@ -232,6 +232,7 @@ def test_tabs_and_newlines_in_a_search_are_still_searched(client):
     assert response.status_code == 200
 
 
+@pytest.mark.sqlite
 @pytest.mark.parametrize(
     "url",
     [
@@ -255,6 +256,7 @@ def test_a_commitment_without_ogp_id_is_still_reached_by_its_number(client):
     assert client.get(f"/en/commitments/{commitment.pk}/feed/").status_code == 200
 
 
+@pytest.mark.sqlite
 def test_a_comment_on_a_key_beyond_64_bits_is_a_404(client):
     response = client.post(
         "/en/comments/commitments.commitment/99999999999999999999999/",
@@ -263,6 +265,7 @@ def test_a_comment_on_a_key_beyond_64_bits_is_a_404(client):
     assert response.status_code == 404
 
 
+@pytest.mark.sqlite
 @pytest.mark.parametrize("year", ["%C2%B2", "%E2%91%A0", "99999999999999999999999", "abc"])
 def test_a_bad_year_on_a_member_page_is_ignored(client, year):
     member = factories.make_member(slug="mexico-state")
@@ -283,6 +286,7 @@ def test_a_good_year_on_a_member_page_still_filters(client):
 # 3. Every length limit is checked before the database sees it ----------------------------------
 
 
+@pytest.mark.sqlite
 def test_an_evidence_link_beyond_its_column_is_a_form_error_in_the_admin(client, secretariat):
     milestone = factories.make_commitment(milestones=1).milestones.get()
     client.force_login(secretariat)
@@ -314,6 +318,7 @@ def test_an_evidence_link_beyond_its_column_is_a_form_error_in_the_admin(client,
     assert not MilestoneUpdate.objects.exists()
 
 
+@pytest.mark.sqlite
 def test_the_bulk_status_action_refuses_a_link_beyond_its_column(client, secretariat):
     milestone = factories.make_commitment(milestones=1).milestones.get()
     client.force_login(secretariat)
@@ -333,6 +338,7 @@ def test_the_bulk_status_action_refuses_a_link_beyond_its_column(client, secreta
     assert not MilestoneUpdate.objects.exists()
 
 
+@pytest.mark.sqlite
 def test_the_api_refuses_an_evidence_link_beyond_its_column(implementer, institution):
     milestone = factories.make_commitment(milestones=1, lead=institution).milestones.get()
     api = APIClient()
@@ -376,6 +382,7 @@ def test_an_import_can_create_a_plan_and_a_member(client):
     assert ActionPlan.objects.filter(slug="new-plan", member__name="Nuevo municipio").exists()
 
 
+@pytest.mark.sqlite
 @pytest.mark.parametrize(
     ("changes", "column"),
     [
@@ -400,6 +407,7 @@ def test_an_import_names_the_line_and_column_of_text_beyond_its_column(client, c
     assert not ActionPlan.objects.filter(slug__startswith="a" * 200).exists()
 
 
+@pytest.mark.sqlite
 def test_a_milestones_import_names_the_line_of_a_long_institution(client):
     build_portal()
     rows = read_csv(content(client.get("/data/milestones.csv")))
@@ -408,6 +416,7 @@ def test_a_milestones_import_names_the_line_of_a_long_institution(client):
     assert problems_of(report) == [(2, "Responsible Institution")]
 
 
+@pytest.mark.sqlite
 def test_a_milestones_import_with_a_unicode_digit_number_is_a_problem(client):
     build_portal()
     rows = read_csv(content(client.get("/data/milestones.csv")))
@@ -418,6 +427,7 @@ def test_a_milestones_import_with_a_unicode_digit_number_is_a_problem(client):
     assert problems_of(report) == [(2, "Commitment Number")]
 
 
+@pytest.mark.sqlite
 def test_the_admin_preview_lists_a_long_slug_as_a_problem(client, secretariat):
     from django.core.files.uploadedfile import SimpleUploadedFile
 

@@ -19,6 +19,7 @@ def milestone():
     return commitment.milestones.get()
 
 
+@pytest.mark.sqlite
 @pytest.mark.parametrize("digit", ["¹", "①", "١"])  # superscript, circled, Arabic-Indic
 @pytest.mark.parametrize(
     "path",
@@ -34,6 +35,7 @@ def test_a_unicode_digit_as_commitment_is_a_400(client, milestone, path, digit):
     assert list(error["fields"]) == ["commitment"]
 
 
+@pytest.mark.sqlite
 def test_a_unicode_digit_in_a_commitment_address_is_a_404(client, milestone):
     assert_error(client.get("/api/v1/commitments/%C2%B9/"), 404, "not_found")
 
@@ -45,6 +47,7 @@ def test_the_commitment_filter_still_takes_a_number_or_an_ogp_id(client, milesto
     assert [m["id"] for m in by_id.json()["results"]] == [milestone.pk]
 
 
+@pytest.mark.sqlite
 @pytest.mark.parametrize("value", ["0", BEYOND_64_BITS, "9" * 30])
 def test_a_commitment_number_no_row_can_have_finds_nothing(client, milestone, value):
     response = client.get("/api/v1/milestones/", {"commitment": value})
@@ -52,6 +55,7 @@ def test_a_commitment_number_no_row_can_have_finds_nothing(client, milestone, va
     assert response.json()["count"] == 0
 
 
+@pytest.mark.sqlite
 @pytest.mark.parametrize(
     ("path", "name", "value"),
     [
@@ -96,6 +100,7 @@ def test_page_size_and_page_are_honoured_within_their_range(client):
     assert len(client.get("/api/v1/commitments/", {"page_size": "200"}).json()["results"]) == 3
 
 
+@pytest.mark.sqlite
 def test_a_page_past_the_last_is_a_404_even_beyond_64_bits(client, milestone):
     assert_error(client.get("/api/v1/milestones/", {"page": BEYOND_64_BITS}), 404, "not_found")
 
@@ -108,6 +113,7 @@ def test_an_empty_parameter_is_no_filter(client, milestone):
     assert response.json()["count"] == 1
 
 
+@pytest.mark.sqlite
 @pytest.mark.parametrize(
     "path",
     [

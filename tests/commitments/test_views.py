@@ -265,6 +265,8 @@ def test_csv_downloads_the_filtered_set_in_ogp_columns(client):
     assert row["URL"].endswith("/en/commitments/MXMEX0009/")
     assert row["Milestones Total"] == "3" and row["Milestones Finished"] == "1"
     assert row["Overdue Milestones"] == "2"
+    # Both overdue milestones have never been reported on: the two kinds of lateness apart.
+    assert row["Milestones Not Reported"] == "2" and row["Overdue Without a Report"] == "2"
     assert row["Start"] == "2022-02" and row["End"] == "2022-05"
     # the same columns as the open data export, so the file imports back
     assert list(row) == COMMITMENT_HEADER

@@ -294,3 +294,22 @@ def test_a_draft_plan_page_offers_no_download(client, secretariat):
     client.force_login(secretariat)
     page = client.get("/en/plans/draft-plan/").content.decode()
     assert "/data/commitments.csv?plan=draft-plan" not in page
+
+
+def test_exports_tell_overdue_milestones_with_and_without_a_report_apart(client):
+    from commitments.models import MilestoneStatus
+    from commitments.services import change_milestone_status
+
+    commitment = factories.make_mxmex0009()  # 1 finished; 2 and 3 overdue, never reported
+    change_milestone_status(
+        milestone=commitment.milestones.get(number=2),
+        new_status=MilestoneStatus.IN_PROGRESS,
+        by=factories.make_secretariat(),
+        note="Sesiones en curso",
+    )
+    (record,) = json.loads(content(client.get("/data/commitments.json")))
+    assert record["Overdue Milestones"] == 2
+    assert record["Milestones Not Reported"] == 1
+    assert record["Overdue Without a Report"] == 1
+    row = read_csv(content(client.get("/data/commitments.csv")))[0]
+    assert (row["Milestones Not Reported"], row["Overdue Without a Report"]) == ("1", "1")

@@ -13,7 +13,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
 from commitments.models import Comment, MilestoneStatus
-from commitments.services import Evidence, change_milestone_status
+from commitments.services import Evidence, change_milestone_status, record_milestone_update
 from plans.models import Document, Forum, ForumMembership, Meeting
 from tests import factories as f
 
@@ -35,6 +35,13 @@ def build_portal() -> dict:
         by=secretariat,
         note="Progress note: 4 of 12 sessions held <b>so far</b> & more planned.\n\nSee the list.",
         evidence=[Evidence(url=LONG_URL)],
+    )
+    # A correction, for the corrections log.
+    record_milestone_update(
+        milestone=commitment.milestones.get(number=2),
+        by=secretariat,
+        note="Correction: 4 of 12 sessions were held by the end of the month, not 5.",
+        corrects=commitment.milestones.get(number=2).updates.latest("pk"),
     )
     f.make_commitment(plan, title="Strengthening democracy", milestones=2, statuses=("stuck",))
     f.make_commitment(f.make_plan(), title="Institutional interoperability", milestones=1)
@@ -141,6 +148,7 @@ def public_paths(portal: dict, language: str) -> dict[str, str]:
         "inception-report": f"/reports/inception/{portal['inception'].pk}/",
         "end-of-commitment-report": f"/reports/end-of-commitment/{portal['end_of_commitment'].pk}/",
         "data": "/data/",
+        "corrections": "/corrections/",
         "login": "/accounts/login/",
         "member-national": f"/members/{portal['national'].slug}/",
         "privacy": "/privacidad/" if language == "es" else "/privacy/",
