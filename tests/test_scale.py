@@ -44,7 +44,6 @@ from tests.factories import (
     make_milestone,
     make_plan,
     make_secretariat,
-    make_user,
 )
 
 pytestmark = pytest.mark.django_db
@@ -189,14 +188,41 @@ def test_a_batch_recounts_once_at_its_end_and_sees_links_added_later(portal):
     assert_no_drift()
 
 
-def test_the_admin_changes_a_commitment_and_the_request_recounts(client, portal):
-    secretariat = make_user("boss", staff=True, is_superuser=True)
-    client.force_login(secretariat)
+def test_status_changes_through_the_admin_form_and_bulk_action_keep_the_roll_ups(client, portal):
+    from tests.commitments.test_admin import MILESTONES, milestone_form_data
+
+    client.force_login(make_secretariat())
+    first, *others = portal["commitment"].milestones.order_by("number")
     response = client.post(
-        "/admin/commitments/comment/",
-        {"action": "delete_selected", "_selected_action": []},
+        f"{MILESTONES}{first.pk}/change/",
+        milestone_form_data(first, status=MilestoneStatus.FINISHED, note="Entregado"),
     )
-    assert response.status_code in {200, 302}
+    assert response.status_code == 302
+    assert rollup("plan", portal["plan"]).n_finished == 1
+    assert_no_drift()
+    response = client.post(
+        MILESTONES,
+        {
+            "action": "change_status",
+            "_selected_action": [str(milestone.pk) for milestone in others],
+            "apply": "1",
+            "status": MilestoneStatus.FINISHED,
+            "note": "Cerrados",
+        },
+    )
+    assert response.status_code == 302
+    for scope, obj in [
+        (SITE, None),
+        ("plan", portal["plan"]),
+        ("member", portal["state"]),
+        ("member", portal["partner"]),
+        ("institution", portal["lead"]),
+    ]:
+        assert rollup(scope, obj).n_finished == 3, scope
+    assert_no_drift()
+
+
+def test_a_write_around_the_rules_is_reported_and_fixed_by_the_recount(portal):
     commitment = portal["commitment"]
     Commitment.objects.filter(pk=commitment.pk).update(is_published=False)  # no signal
     assert recompute_all(fix=False)  # drift is reported…
