@@ -2,10 +2,18 @@
 
 import datetime
 
-from commitments.models import CommitmentInstitution
+from commitments.models import Comment, CommitmentInstitution
 from commitments.services import change_milestone_status
-from plans.models import Document, Meeting
-from tests.factories import make_commitment, make_institution, make_plan, ogp_value, policy_area
+from plans.models import Document, Forum, Meeting
+from tests.factories import (
+    make_commitment,
+    make_end_of_commitment_report,
+    make_inception_report,
+    make_institution,
+    make_plan,
+    ogp_value,
+    policy_area,
+)
 
 
 def add_rows(count: int, secretariat) -> None:
@@ -31,3 +39,16 @@ def add_rows(count: int, secretariat) -> None:
             coordinating_institution=institution,
             action_plan=plan,
         )
+        forum = Forum.objects.create(
+            member=plan.member, name="Secretariado", slug=f"forum-{plan.pk}"
+        )
+        forum.memberships.create(institution=institution, person="Lucía Hernández")
+        Comment.objects.create(
+            target=commitment,
+            name="Ana",
+            email="ana@example.org",
+            text="¿Cuándo?",
+            status=Comment.Status.PENDING,
+        )
+        make_inception_report(plan)
+        make_end_of_commitment_report(commitment)
