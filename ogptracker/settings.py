@@ -258,12 +258,13 @@ OTP_TOTP_ISSUER = "ogptracker"
 PORTAL_INVITATION_DAYS = int(os.environ.get("PORTAL_INVITATION_DAYS", "7"))
 PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600
 
-# Uploads: evidence files are capped at 10 MB each; the request may carry three of them.
+# Uploads: files are capped at 10 MB each (five per history entry, three per report answer) and
+# written to a temporary file beyond 5 MB, never held in memory whole.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-# Refused at once (ogptracker.middleware.RequestLimitsMiddleware): a body larger than this (three
-# 10 MB report files and their form fit), a longer query string, a formset of more rows.
-MAX_REQUEST_BYTES = int(os.environ.get("MAX_REQUEST_MB", "32")) * 1024 * 1024
+# Refused at once (ogptracker.middleware.RequestLimitsMiddleware): a body larger than this (a
+# history entry's five 10 MB files and its form fit), a longer query string, a formset of more rows.
+MAX_REQUEST_BYTES = int(os.environ.get("MAX_REQUEST_MB", "56")) * 1024 * 1024
 MAX_QUERY_STRING_LENGTH = 4096
 MAX_FORMSET_FORMS = 300
 # At most this many rows in one admin bulk action; a larger selection is refused with a message.

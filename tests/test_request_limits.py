@@ -140,3 +140,14 @@ def test_a_bulk_action_over_the_limit_changes_nothing_and_says_why(client, setti
     settings.MAX_ADMIN_ACTION_ROWS = 3
     assert client.post("/admin/commitments/milestone/", data).status_code == 302
     assert set(Milestone.objects.values_list("status", flat=True)) == {"finished"}
+
+
+def test_the_request_limit_admits_a_history_entry_with_its_five_largest_files():
+    from django.conf import settings
+
+    from ogptracker.uploads import MAX_EVIDENCE_FILE_SIZE, MAX_EVIDENCE_FILES
+
+    # What the admin, the API and the README allow one entry must fit in one request, with its
+    # form fields and multipart boundaries besides.
+    files = MAX_EVIDENCE_FILES * MAX_EVIDENCE_FILE_SIZE
+    assert settings.MAX_REQUEST_BYTES >= files + 1024 * 1024
