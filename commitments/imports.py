@@ -20,7 +20,9 @@ Rules (the Data page and the admin page state them too):
   name and created when unknown. Policy area and sector must already exist.
 * Milestones are matched on their commitment and number and created when new. A status change
   needs a reason in “Status Note” (different from the note of the previous change) and goes
-  through ``change_milestone_status`` as the importing user.
+  through ``change_milestone_status`` as the importing user; “Status Date” (YYYY-MM-DD, not in the
+  future, import only) says when the change happened, so a plan's history can be brought in after
+  the fact.
 * Every value is checked as the admin form checks it. Any problem in any row of either file means
   nothing is written; problems are listed with their line (the header is line 1) and column, the
   first ``MAX_PROBLEMS`` of them with a count of the rest.
@@ -50,7 +52,7 @@ from typing import BinaryIO
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 from django.db.models import Prefetch, Q
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -133,7 +135,9 @@ MILESTONE_CONTENT = {
     *(language_column(name, code) for name in MILESTONE_TEXTS for code in LANGUAGE_NAMES),
 }
 COMMITMENT_KNOWN = {column.name for column in COMMITMENT_COLUMNS}
-MILESTONE_KNOWN = {column.name for column in MILESTONE_COLUMNS}
+# Import only: the day a status change happened (an entry's “happened on”), when not today.
+STATUS_DATE = "Status Date"
+MILESTONE_KNOWN = {column.name for column in MILESTONE_COLUMNS} | {STATUS_DATE}
 
 # Model fields → the column a problem with them is reported on.
 COMMITMENT_FIELD_COLUMNS = {
@@ -495,6 +499,21 @@ def read_table(
 def chunks(rows: Iterator, size: int = CHUNK_ROWS) -> Iterator[list]:
     while chunk := list(itertools.islice(rows, size)):
         yield chunk
+
+
+def parse_day(text: str) -> datetime.date:
+    """A day as YYYY-MM-DD (a spreadsheet's date cell reads so), not in the future."""
+    try:
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):
+            raise ValueError
+        day = datetime.date.fromisoformat(text.strip())
+    except ValueError:
+        raise ValueError(
+            _("“%(value)s” is not a date: write it as YYYY-MM-DD.") % {"value": text.strip()}
+        ) from None
+    if day > timezone.localdate():
+        raise ValueError(_("The date a fact happened cannot be in the future."))
+    return day
 
 
 def parse_month(text: str) -> datetime.date:
@@ -1543,6 +1562,7 @@ class MilestoneRow:
     start: datetime.date | None = None
     end: datetime.date | None = None
     status: str | None = None
+    happened_on: datetime.date | None = None
     responsible: Institution | str | None = None
 
 
@@ -1583,6 +1603,11 @@ class _Milestones:
                 row.status = parse_status(get["Status"])
             except ValueError as error:
                 self.problem(line, "Status", error)
+        if text := get.get(STATUS_DATE, "").strip():
+            try:
+                row.happened_on = parse_day(text)
+            except ValueError as error:
+                self.problem(line, STATUS_DATE, error)
         if name := get.get("Responsible Institution"):
             row.responsible = self.importer.institution(line, "Responsible Institution", name)
         return row if report.problem_count == before else None
@@ -1813,7 +1838,7 @@ class _Milestones:
                 update_fields |= changed_fields
                 updates.append(milestone)
             if new_status != status:
-                statuses.append((milestone, new_status, row.get["Status Note"]))
+                statuses.append((milestone, new_status, row.get["Status Note"], row.happened_on))
             touched.add(milestone.commitment_id)
         if not write or not report.ok:
             return
@@ -1823,9 +1848,15 @@ class _Milestones:
         _bulk_write(Milestone, creates)
         if updates:
             _bulk_write(Milestone, updates, [*update_fields, "updated_at"])
-        for milestone, new_status, note in statuses:
+        for milestone, new_status, note, happened_on in statuses:
             # The one writer of statuses: permission, history entry and roll-ups live there.
-            change_milestone_status(milestone=milestone, new_status=new_status, by=by, note=note)
+            change_milestone_status(
+                milestone=milestone,
+                new_status=new_status,
+                by=by,
+                note=note,
+                happened_on=happened_on,
+            )
         self.importer.touched_commitments.update(touched)
         _refresh_search(touched)
 

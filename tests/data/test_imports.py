@@ -1,5 +1,8 @@
+import datetime
+
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from commitments.exports import COMMITMENT_COLUMNS, COMMITMENT_HEADER
 from commitments.imports import import_commitments, parse_month
@@ -547,3 +550,31 @@ def test_command_imports_a_milestones_file(client, secretariat, tmp_path):
     assert Milestone.objects.filter(title="Cambiado").exists()
     with pytest.raises(CommandError, match="No active user"):
         call_command("import_commitments", str(path), "--user", "nobody")
+
+
+def test_a_status_change_carries_the_day_it_happened(client, secretariat):
+    build_portal()
+    rows = read_csv(export_milestones(client))
+    for row in rows:
+        row["Status Date"] = ""
+    rows[1].update(
+        {"Status": "finished", "Status Note": "Acta del 15 de abril.", "Status Date": "2022-04-15"}
+    )
+    report = import_commitments(None, milestones=write_csv(rows), by=secretariat)
+    assert report.problems == [] and report.unknown_columns == []
+    entry = Milestone.objects.get(commitment__ogp_id="MXMEX0009", number=2).updates.get()
+    assert (entry.note, entry.happened_on) == ("Acta del 15 de abril.", datetime.date(2022, 4, 15))
+    # Filed now, about a day long past.
+    assert timezone.now() - entry.created_at < datetime.timedelta(minutes=5)
+
+
+@pytest.mark.parametrize("value", ["15/04/2022", "2022-02-30", "20220415", "2999-01-01"])
+def test_a_bad_status_date_writes_nothing(client, secretariat, value):
+    build_portal()
+    rows = read_csv(export_milestones(client))
+    for row in rows:
+        row["Status Date"] = ""
+    rows[1].update({"Status": "finished", "Status Note": "Terminado.", "Status Date": value})
+    report = import_commitments(None, milestones=write_csv(rows), by=secretariat)
+    assert [(p.line, p.column) for p in report.problems] == [(3, "Status Date")]
+    assert Milestone.objects.get(commitment__ogp_id="MXMEX0009", number=2).status == "not_reported"
