@@ -578,3 +578,35 @@ def test_a_bad_status_date_writes_nothing(client, secretariat, value):
     report = import_commitments(None, milestones=write_csv(rows), by=secretariat)
     assert [(p.line, p.column) for p in report.problems] == [(3, "Status Date")]
     assert Milestone.objects.get(commitment__ogp_id="MXMEX0009", number=2).status == "not_reported"
+
+
+def test_memory_does_not_grow_with_the_bad_rows_of_a_file(secretariat):
+    import tracemalloc
+
+    factories.make_mxmex0009()
+
+    def peak_of(rows: int) -> tuple[int, int]:
+        lines = [
+            {
+                "Commitment Unique Identifier": "MXMEX0009",
+                "Milestone Number": str(number),
+                "Milestone Title": f"Hito {number}",
+                "Status": "terminado a medias",
+            }
+            for number in range(1, rows + 1)
+        ]
+        data = write_csv(lines)
+        tracemalloc.start()
+        try:
+            report = import_commitments(None, milestones=data, by=secretariat)
+            peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+        assert report.problem_count == rows and len(report.problems) == 100
+        return peak, len(data)
+
+    small, _ = peak_of(300)
+    large, size = peak_of(6000)
+    # Problems are kept up to a hundred and counted beyond; rows are read a chunk at a time:
+    # twenty times the rows, not twenty times the memory (the file itself is held once).
+    assert large < 2 * small + size
