@@ -18,7 +18,18 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import F, OuterRef, Subquery
+from django.db.models import (
+    Case,
+    F,
+    IntegerField,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import Coalesce, Lag, TruncDate
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -94,12 +105,6 @@ def short_date(day: datetime.date | None) -> str:
 def clip(text: str, limit: int) -> str:
     text = " ".join(str(text).split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
-def local_day(moment) -> datetime.date:
-    if isinstance(moment, datetime.datetime):
-        return timezone.localdate(moment) if timezone.is_aware(moment) else moment.date()
-    return moment
 
 
 def months_phrase(months: int) -> str:
@@ -236,6 +241,7 @@ def today_line(axis: TimeAxis, today: datetime.date) -> TodayLine | None:
 class TimelineRow:
     number: int
     title: str
+    lang: str  # the title's language when it is not the page's, else ""
     full_title: object  # a ``Shown`` text for the table
     style: StatusStyle
     start: str
@@ -273,17 +279,42 @@ class Chart:
     extra: dict = field(default_factory=dict)
 
 
-def finishing_dates(updates: Iterable[MilestoneUpdate]) -> dict[int, datetime.date]:
-    """When each milestone was last recorded as finished: the date it happened, else filed."""
-    found: dict[int, tuple] = {}
-    for update in updates:
-        if update.new_status != MilestoneStatus.FINISHED:
-            continue
-        day = getattr(update, "happened_on", None) or local_day(update.created_at)
-        key = (update.created_at, update.pk)
-        if update.milestone_id not in found or key > found[update.milestone_id][0]:
-            found[update.milestone_id] = (key, day)
-    return {pk: day for pk, (_key, day) in found.items()}
+def finishing_entries(updates: QuerySet) -> QuerySet:
+    """The entries of ``updates`` that made their milestone finished, each with ``day``: when it
+    happened (else the day it was filed).
+
+    A milestone's entries are taken in the order their facts happened, filing order breaking
+    ties, as the plan's progress line counts them (``rollups.finished_history``): an entry that
+    finds the milestone already finished (a progress report, a correction) starts nothing, and a
+    correction that says the finish happened earlier moves it there.
+    """
+    finished = Case(
+        When(new_status=MilestoneStatus.FINISHED, then=Value(1)),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    return (
+        updates.order_by()
+        .annotate(day=Coalesce("happened_on", TruncDate("created_at")))
+        .annotate(
+            starts=finished
+            - Window(
+                Lag(finished, default=Value(0)),
+                partition_by=F("milestone_id"),
+                order_by=[F("day").asc(), F("created_at").asc(), F("pk").asc()],
+            )
+        )
+        .filter(starts=1)
+    )
+
+
+def with_finishing_dates(milestones: QuerySet) -> QuerySet:
+    """``milestones`` each with ``finished_on``: the day it was last finished by its recorded
+    history, whatever page of the history a page shows, read in the same query."""
+    last = finishing_entries(MilestoneUpdate.objects.filter(milestone=OuterRef("pk"))).order_by(
+        "-day", "-created_at", "-pk"
+    )
+    return milestones.annotate(finished_on=Subquery(last.values("day")[:1]))
 
 
 def verdict_for(
@@ -310,18 +341,20 @@ def verdict_for(
 def commitment_timeline(
     commitment: Commitment,
     milestones: Iterable[Milestone],
-    updates: Iterable[MilestoneUpdate],
     today: datetime.date | None = None,
 ) -> Chart | None:
     """One bar per milestone from planned start to planned end, today, status, lateness.
 
-    Reads only what the commitment page loaded: its milestones and its history.
+    Reads only what the commitment page loaded: its milestones, each with the day it was last
+    finished (``with_finishing_dates``).
     """
     today = today or timezone.localdate()
     milestones = list(milestones)
     if not milestones:
         return None
-    finished = finishing_dates(updates)
+    finished = {
+        m.pk: m.finished_on for m in milestones if getattr(m, "finished_on", None) is not None
+    }
     dated = [m for m in milestones if m.start or m.end]
     first = min(
         [d for m in dated for d in (m.start, m.end) if d] + [commitment.start or today],
@@ -340,10 +373,12 @@ def commitment_timeline(
     for milestone in milestones[:TIMELINE_MAX_ROWS]:
         done = finished.get(milestone.pk) if milestone.status == MilestoneStatus.FINISHED else None
         verdict, late = verdict_for(milestone, done, today)
+        title = milestone.shown("title")
         row = TimelineRow(
             number=milestone.number,
-            title=clip(milestone.shown("title").text, TITLE_CHARS),
-            full_title=milestone.shown("title"),
+            title=clip(title.text, TITLE_CHARS),
+            lang=title.language if title.is_fallback else "",
+            full_title=title,
             style=status_style(milestone.status),
             start=short_date(milestone.start),
             end=short_date(milestone.end),
@@ -772,9 +807,6 @@ def _progress_line(plan, rollup: PlanRollup, changes, first, last, today) -> Cha
             ProgressPoint(month_label(month_of(index)), planned, finished if reached else None)
         )
     unrecorded = tally.count(MilestoneStatus.FINISHED) - rollup.n_finished_recorded
-    # A long plan shows every month on the line and every third in the table, plus the last.
-    step = 1 if len(points) <= 36 else 3
-    table = [p for i, p in enumerate(points) if i % step == 0 or i == len(points) - 1]
     reached = [p for p in points if p.finished is not None]
     now = reached[-1] if reached else None
     y_ticks = sorted({0, total // 2, total})
@@ -823,7 +855,7 @@ def _progress_line(plan, rollup: PlanRollup, changes, first, last, today) -> Cha
             "planned": " ".join(planned_xy),
             "last_point": done_xy[-1].split(",") if len(done_xy) > 1 else None,
             "finished": " ".join(done_xy),
-            "table": table,
+            "table": points,
             "notes": parts[1:-1],
             "top": num(top),
             "bottom": num(bottom),
@@ -916,6 +948,7 @@ def status_distribution(counts: dict[str, int], overdue: int, chart_id: str) -> 
 class PeriodRow:
     plan: object
     label: str
+    lang: str  # the title's language when it is not the page's, else ""
     label_y: str
     bar_y: str
     x: str
@@ -925,8 +958,14 @@ class PeriodRow:
     progress: str
 
 
-def plan_periods(plans: list, chart_id: str, today: datetime.date | None = None) -> Chart | None:
-    """Each plan's period on one time axis, with the share of its milestones finished."""
+def plan_periods(
+    plans: list, chart_id: str, today: datetime.date | None = None, total: int | None = None
+) -> Chart | None:
+    """Each plan's period on one time axis, with the share of its milestones finished.
+
+    ``total``: how many plans there are when ``plans`` is a selection of them; the chart says
+    how many it leaves out.
+    """
     from commitments.templatetags.commitment_tags import progress_of
 
     today = today or timezone.localdate()
@@ -946,11 +985,13 @@ def plan_periods(plans: list, chart_id: str, today: datetime.date | None = None)
     y = 28
     for plan, (start, end) in zip(shown, periods, strict=True):
         progress = progress_of(plan)
+        title = plan.shown("title")
         x1, x2 = axis.start_of(start), axis.end_of(end)
         rows.append(
             PeriodRow(
                 plan=plan,
-                label=clip(plan.shown("title").text, LABEL_CHARS + 4),
+                label=clip(title.text, LABEL_CHARS + 4),
+                lang=title.language if title.is_fallback else "",
                 label_y=num(y + 15),
                 bar_y=num(y + 4),
                 x=num(x1),
@@ -985,7 +1026,7 @@ def plan_periods(plans: list, chart_id: str, today: datetime.date | None = None)
         extra={
             "rows": rows,
             "axis_bottom": num(y),
-            "hidden": len(plans) - len(shown),
+            "hidden": max(len(plans) if total is None else total, len(plans)) - len(shown),
             "today_off": _today_off(axis, today),
         },
     )

@@ -25,7 +25,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from commitments import choices, exports
+from commitments import charts, choices, exports
 from commitments.filters import CommitmentFilter
 from commitments.forms import CommentForm
 from commitments.models import (
@@ -188,6 +188,7 @@ def home(request):
             "more_members": len(members) > HOME_MEMBERS,
             "current_plans": current,
             "past_plans": past,
+            "plans_total": site.n_plans if site else None,  # published plans, for the chart
             "statuses": statuses,
             "milestones_total": tally.total,
             "milestones_overdue_all": tally.overdue(),
@@ -393,9 +394,12 @@ def commitment_detail(request, key: str):
             .order_by("-created_at", "-pk")
             .first()
         )
-    # Its milestones a page at a time (a few commitments have dozens), counted with it.
+    # Its milestones a page at a time (a few commitments have dozens), counted with it; each
+    # with the day it was last finished, for the timeline, whatever page of history is shown.
     milestone_page = KnownCountPaginator(
-        commitment.milestones.select_related("responsible_institution").order_by("number", "pk"),
+        charts.with_finishing_dates(
+            commitment.milestones.select_related("responsible_institution")
+        ).order_by("number", "pk"),
         MILESTONES_PAGE_SIZE,
         count=commitment.n_milestones,
     ).get_page(request.GET.get("milestones"))

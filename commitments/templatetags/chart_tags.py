@@ -19,10 +19,11 @@ register = template.Library()
 
 
 @register.inclusion_tag("charts/maybe.html")
-def commitment_timeline_chart(commitment, milestones, updates) -> dict:
-    """A commitment's milestones on a time axis, from the milestones and history the page loaded."""
+def commitment_timeline_chart(commitment, milestones) -> dict:
+    """A commitment's milestones on a time axis, from the milestones the page loaded with the
+    day each was last finished (``charts.with_finishing_dates``)."""
     return {
-        "chart": charts.commitment_timeline(commitment, milestones, updates),
+        "chart": charts.commitment_timeline(commitment, milestones),
         "template": "charts/timeline.html",
     }
 
@@ -59,14 +60,20 @@ def status_chart(statuses, overdue, chart_id: str = "status-chart") -> dict:
 
 
 @register.simple_tag
-def plan_periods_chart(*plan_lists, chart_id: str = "plans-chart", kept_as: str = "") -> str:
+def plan_periods_chart(
+    *plan_lists, chart_id: str = "plans-chart", kept_as: str = "", total: int | None = None
+) -> str:
     """Plans on one time axis, from the lists the page already loaded. ``kept_as``: lists of
     published plans, the same for every reader: drawn once per version of the public data and
-    language under that name."""
+    language under that name. ``total``: how many plans there are, when the lists are a
+    selection of them (the chart says how many it leaves out and links to them all)."""
 
     def context() -> dict:
         plans = [plan for plans in plan_lists for plan in plans]
-        return {"chart": charts.plan_periods(plans, chart_id), "template": "charts/periods.html"}
+        return {
+            "chart": charts.plan_periods(plans, chart_id, total=total),
+            "template": "charts/periods.html",
+        }
 
     if kept_as:
         return pagecache.kept_markup(f"charts:{kept_as}", "charts/maybe.html", context)

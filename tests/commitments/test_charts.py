@@ -19,6 +19,7 @@ from commitments import charts
 from commitments.models import MilestoneStatus, MilestoneUpdate
 from commitments.rollups import PlanHistory, batched, recompute_histories, refresh_rollups
 from commitments.services import change_milestone_status, record_milestone_update
+from commitments.views import HISTORY_PAGE_SIZE, HOME_PLANS
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -132,13 +133,77 @@ def test_the_timeline_says_how_early_or_late_each_milestone_was_finished(client,
     assert table[4][5:] == ["—", f"overdue by {months} months"]
 
 
-def test_the_finishing_date_is_when_it_happened_when_the_history_records_it():
-    update = MilestoneUpdate(
-        pk=1, milestone_id=7, created_at=aware(2022, 9), new_status=MilestoneStatus.FINISHED
+def finished_on(milestone) -> datetime.date | None:
+    return (
+        charts.with_finishing_dates(type(milestone).objects.filter(pk=milestone.pk))
+        .get()
+        .finished_on
     )
-    assert charts.finishing_dates([update]) == {7: datetime.date(2022, 9, 15)}
-    update.happened_on = datetime.date(2022, 5, 2)  # the optional fact date, when the model has it
-    assert charts.finishing_dates([update]) == {7: datetime.date(2022, 5, 2)}
+
+
+@pytest.mark.sqlite  # a window function in a correlated subquery
+def test_the_finishing_date_is_when_it_happened_when_the_history_records_it(secretariat):
+    milestone = f.make_milestone(f.make_commitment())
+    finish(milestone, secretariat, aware(2022, 9))
+    assert finished_on(milestone) == datetime.date(2022, 9, 15)
+    backdate(
+        MilestoneUpdate.objects.filter(milestone=milestone), happened_on=datetime.date(2022, 5, 2)
+    )
+    assert finished_on(milestone) == datetime.date(2022, 5, 2)
+
+
+@pytest.mark.sqlite  # a window function in a correlated subquery
+def test_the_finishing_date_follows_corrections_and_ignores_later_reports(client, secretariat):
+    commitment = f.make_commitment(ogp_id="MXMEX0008")
+    milestone = f.make_milestone(commitment, end=datetime.date(2022, 6, 1))
+
+    def against_the_plan() -> list[str]:
+        html = client.get(commitment.get_absolute_url()).content.decode()
+        return chart_table(html, f"timeline-{commitment.pk}")[1][5:]
+
+    finish(milestone, secretariat, aware(2022, 9))
+    # A progress report on the finished milestone, filed later: it does not finish it again.
+    record_milestone_update(milestone=milestone, by=secretariat, note="Published the results.")
+    assert against_the_plan() == ["09/2022", "3 months late"]
+    record_milestone_update(
+        milestone=milestone,
+        by=secretariat,
+        note="It was finished in May; the report came late.",
+        corrects=milestone.updates.order_by("created_at", "pk").first(),
+        happened_on=datetime.date(2022, 5, 20),
+    )
+    assert against_the_plan() == ["05/2022", "1 month early"]
+    # Reopened, then finished again: the last time counts.
+    for status, when in (("in_progress", aware(2022, 10)), ("finished", aware(2022, 11))):
+        change_milestone_status(milestone=milestone, new_status=status, by=secretariat, note="x")
+        backdate(milestone.updates.filter(pk=milestone.updates.latest("pk").pk), created_at=when)
+    assert against_the_plan() == ["11/2022", "5 months late"]
+    assert finished_on(milestone) == datetime.date(2022, 11, 15)
+
+
+def test_the_timeline_finds_a_finish_beyond_the_page_of_history_shown(client, secretariat):
+    commitment = f.make_commitment(ogp_id="MXMEX0006")
+    done = f.make_milestone(commitment, number=1, title="Done", end=datetime.date(2022, 4, 1))
+    busy = f.make_milestone(commitment, number=2, title="Busy", status="in_progress")
+    finish(done, secretariat, aware(2022, 7))
+    # Newer entries push the finish off the first page of the history.
+    MilestoneUpdate.objects.bulk_create(
+        MilestoneUpdate(
+            milestone=busy,
+            kind=MilestoneUpdate.Kind.PROGRESS_REPORT,
+            old_status="in_progress",
+            new_status="in_progress",
+            note=f"Report {number}",
+            created_at=aware(2023, 1 + number % 12, 1 + number // 12),
+        )
+        for number in range(HISTORY_PAGE_SIZE)
+    )
+
+    for page in ("", "?history=2"):
+        html = client.get(commitment.get_absolute_url() + page).content.decode()
+        lines = texts(chart_svgs(html)[f"timeline-{commitment.pk}"])
+        assert "✓ Finished · 3 months late" in lines, page
+        assert chart_table(html, f"timeline-{commitment.pk}")[1][5:] == ["07/2022", "3 months late"]
 
 
 def test_a_commitment_without_milestones_draws_no_chart(client):
@@ -266,6 +331,23 @@ def test_a_correction_of_when_it_finished_moves_the_finish_on_the_line(secretari
     assert finished == [0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1]
 
 
+def test_the_progress_table_of_a_long_plan_lists_every_month_the_line_draws(client, secretariat):
+    plan = f.make_plan(start_year=2020, end_year=2023)
+    milestone = f.make_milestone(
+        f.make_commitment(plan), start=datetime.date(2020, 3, 1), end=datetime.date(2021, 2, 1)
+    )
+    finish(milestone, secretariat, aware(2021, 5))
+    progress = charts.plan_charts(plan, today=datetime.date(2024, 6, 1))["progress"]
+    months = [point.month for point in progress.extra["table"]]
+    assert len(months) == 48
+    assert months[:4] == ["Jan 2020", "Feb 2020", "Mar 2020", "Apr 2020"]
+    assert months[-1] == "Dec 2023"
+    finished = [point.finished for point in progress.extra["table"]]
+    assert finished[15:18] == [0, 1, 1]  # Apr, May and Jun 2021: the month it finished is listed
+    table = chart_table(client.get(plan.get_absolute_url()).content.decode(), f"progress-{plan.pk}")
+    assert [row[0] for row in table[1:5]] == ["Jan 2020", "Feb 2020", "Mar 2020", "Apr 2020"]
+
+
 def test_recompute_rollups_finds_and_fixes_a_drifted_progress_history(secretariat):
     plan = f.make_plan(start_year=2022, end_year=2022)
     commitment = f.make_commitment(plan, milestones=2)
@@ -335,6 +417,38 @@ def test_a_title_in_the_other_language_is_clipped_and_marked_in_the_gantt_table(
     assert clipped.endswith("…") and len(clipped) < len(long_title)
     assert f'7. <span lang="es">{clipped}</span></a>' in html
     assert f"7. {clipped}" in texts(chart_svgs(html)[f"gantt-{plan.pk}"])
+
+
+def marked_texts(svg: ET.Element) -> dict[str, str]:
+    """The text lines of an SVG that say their language, with it."""
+    return {
+        " ".join("".join(t.itertext()).split()): t.get("lang")
+        for t in svg.iter(f"{SVG}text")
+        if t.get("lang")
+    }
+
+
+def test_a_title_in_the_other_language_is_marked_in_the_charts_text(client):
+    plan = f.make_plan(title="", title_es="Plan de gobierno abierto", original_language="es")
+    commitment = f.make_commitment(
+        plan, number=3, title_es="Datos abiertos", original_language="es", ogp_id="MXMEX0007"
+    )
+    f.make_milestone(commitment, number=1, title_es="Diagnóstico", original_language="es")
+    f.make_milestone(commitment, number=2, title_en="Final report", original_language="en")
+
+    english = client.get(f"/en/commitments/{commitment.key}/").content.decode()
+    timeline = chart_svgs(english)[f"timeline-{commitment.pk}"]
+    assert marked_texts(timeline) == {"1. Diagnóstico": "es"}
+    assert "2. Final report" in texts(timeline)
+    spanish = client.get(f"/es/commitments/{commitment.key}/").content.decode()
+    assert marked_texts(chart_svgs(spanish)[f"timeline-{commitment.pk}"]) == {
+        "2. Final report": "en"
+    }
+    plan_page = client.get(f"/en/plans/{plan.slug}/").content.decode()
+    assert marked_texts(chart_svgs(plan_page)[f"gantt-{plan.pk}"]) == {"3. Datos abiertos": "es"}
+    home = client.get("/en/").content.decode()
+    assert marked_texts(chart_svgs(home)["plans-chart"]) == {"Plan de gobierno abierto": "es"}
+    assert marked_texts(chart_svgs(client.get("/es/").content.decode())["plans-chart"]) == {}
 
 
 def _fill_plan(plan, statuses) -> int:
@@ -479,6 +593,21 @@ def test_the_home_page_draws_the_portal_status_and_every_plans_period(client):
     assert set(svgs) == {"status-chart", "plans-chart"}
     assert "⚠ Overdue: 1 (50%) — end month passed, not finished" in texts(svgs["status-chart"])
     assert "Plan estatal" in texts(svgs["plans-chart"])
+
+
+def test_the_home_plans_chart_says_how_many_plans_it_leaves_out_and_links_to_them(client):
+    for year in range(2011, 2011 + HOME_PLANS):
+        f.make_plan(start_year=year, end_year=year + 1)
+    html = client.get("/en/").content.decode()
+    assert len(chart_table(html, "plans-chart")) == HOME_PLANS + 1
+    assert "not drawn" not in html  # every plan is drawn
+
+    f.make_plan(start_year=2005, end_year=2006)  # one more earlier plan than the page lists
+    f.make_plan(start_year=2024, end_year=2025, published=False)  # a draft: not counted
+    html = client.get("/en/").content.decode()
+    assert len(chart_table(html, "plans-chart")) == HOME_PLANS + 1
+    note = html.split('<p class="chart-note">')[1].split("</p>")[0]
+    assert note == '1 more action plan is not drawn. <a href="/en/plans/">See every action plan</a>'
 
 
 def test_the_home_page_without_milestones_draws_nothing(client):
