@@ -11,6 +11,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.forms.formsets import DELETION_FIELD_NAME
 from django.http import Http404
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -48,6 +49,11 @@ EVIDENCE_HELP = _("One link per line: a web address, or “Title | web address�
 
 
 NOTE_REQUIRED = _("Say why: the note is shown publicly with the entry.")
+
+HISTORY_KEPT = _(
+    "“%(milestone)s” has entries in its public history, which is never deleted, so the "
+    "milestone cannot be deleted either. Untick “Delete” to save the rest of the page."
+)
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -167,7 +173,24 @@ class MilestoneForm(forms.ModelForm):
         note = (cleaned.get("note") or "").strip()
         if not note and self.files_an_entry():
             self.add_error("note", NOTE_REQUIRED)
+        if cleaned.get(DELETION_FIELD_NAME) and self.has_history():
+            # Deleting the milestone would delete its public history with it. Left unticked,
+            # the row counts as kept, so its error stops the whole page from being saved.
+            cleaned[DELETION_FIELD_NAME] = False
+            self.add_error(
+                None,
+                ValidationError(
+                    HISTORY_KEPT, code="has_history", params={"milestone": self.instance}
+                ),
+            )
         return cleaned
+
+    def has_history(self) -> bool:
+        """Whether the milestone has entries in its public history (never deleted)."""
+        return (
+            self.instance.pk is not None
+            and MilestoneUpdate.objects.filter(milestone_id=self.instance.pk).exists()
+        )
 
     def files_an_entry(self) -> bool:
         """Whether this form carries a history entry (a change, a report or a correction)."""

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Mapping
+
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 from rest_framework.reverse import reverse
@@ -294,6 +297,10 @@ class EvidenceLinkSerializer(serializers.ModelSerializer):
         fields = ["title", "url"]
 
 
+# Sent by an HTML form with its CSRF token; not part of the change.
+IGNORED_BODY_KEYS = {"csrfmiddlewaretoken"}
+
+
 class MilestoneStatusChangeSerializer(serializers.Serializer):
     """The body of ``PATCH /milestones/{id}/``: one entry of the public history.
 
@@ -338,18 +345,52 @@ class MilestoneStatusChangeSerializer(serializers.Serializer):
             raise serializers.ValidationError("Say why: every entry needs a note.")
         return value
 
-    def validate(self, attrs: dict) -> dict:
-        if "files" not in self.fields and "files" in self.initial_data:
-            # Rather than ignored, so that no client believes its files were attached.
-            raise serializers.ValidationError(
-                {
-                    "files": _(
+    def to_internal_value(self, data):
+        # A key the API does not know (a mistyped "stauts") is refused rather than ignored, so
+        # that no client believes it changed something; nothing is written.
+        unknown = self.unknown_keys(data)
+        try:
+            values = super().to_internal_value(data)
+        except serializers.ValidationError as error:
+            if unknown and isinstance(error.detail, dict):
+                raise serializers.ValidationError({**unknown, **error.detail}) from error
+            raise
+        if unknown:
+            raise serializers.ValidationError(unknown)
+        return values
+
+    def unknown_keys(self, data) -> dict:
+        """The body's keys that name no field, each with what is wrong with it."""
+        if not isinstance(data, Mapping):
+            return {}
+        known = set(self.fields) | IGNORED_BODY_KEYS
+        names = sorted(str(key) for key in data if key not in known)
+        problems = {}
+        for name in names:
+            if name == "files":
+                # Rather than ignored, so that no client believes its files were attached.
+                problems[name] = [
+                    _(
                         "Evidence files are sent as multipart/form-data, one “files” field per "
                         "file, not in a JSON body."
                     )
+                ]
+                continue
+            close = difflib.get_close_matches(name, sorted(self.fields), n=1)
+            if close:
+                message = _("Unknown field; did you mean “%(field)s”?") % {"field": close[0]}
+            else:
+                message = _("Unknown field. Known fields: %(fields)s.") % {
+                    "fields": ", ".join(sorted(self.fields))
                 }
-            )
-        return attrs
+            problems[name] = [message]
+        unknown = [name for name in names if name != "files"]
+        if unknown:
+            problems["non_field_errors"] = [
+                _("Unknown fields, so nothing was changed: %(fields)s.")
+                % {"fields": ", ".join(unknown)}
+            ]
+        return problems
 
 
 class EvidenceLineField(serializers.CharField):

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from commitments.exports import COMMITMENT_COLUMNS, MILESTONE_COLUMNS
 from dataimport import services
 from dataimport.models import ImportJob
+from ogptracker.admin_guards import GuardedAdminMixin
 from ogptracker.keys import parse_pk
 from plans.roles import is_secretariat
 
@@ -75,7 +76,7 @@ class ImportForm(forms.Form):
 
 
 @admin.register(ImportJob)
-class ImportJobAdmin(admin.ModelAdmin):
+class ImportJobAdmin(GuardedAdminMixin, admin.ModelAdmin):
     list_display = ("name", "status", "progress", "problem_count", "created_by", "created_at")
     list_filter = ("status",)
     list_select_related = ("created_by",)

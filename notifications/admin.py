@@ -12,6 +12,7 @@ from notifications.models import (
     SentReminder,
     Subscription,
 )
+from ogptracker.admin_guards import GuardedAdminMixin
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -25,7 +26,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 
 @admin.register(NotificationSettings)
-class NotificationSettingsAdmin(admin.ModelAdmin):
+class NotificationSettingsAdmin(GuardedAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "milestone_days_before", "report_days_before"]
 
     def has_add_permission(self, request) -> bool:

@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q, QuerySet
+from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from rest_framework.authtoken.admin import TokenAdmin
+from rest_framework.authtoken.models import TokenProxy
 
+from ogptracker.admin_guards import GuardedAdminMixin
 from ogptracker.bilingual_admin import BilingualAdmin, BilingualTabularInline
 from ogptracker.languages import active_language
-from plans.roles import EVALUATOR, IMPLEMENTER, is_secretariat
+from plans.roles import EVALUATOR, IMPLEMENTER, SECRETARIAT, is_secretariat
 from portal import services
 from portal.forms import PersonForm
 from portal.models import FooterLink, Person, SiteSettings
@@ -81,7 +87,7 @@ class RoleFilter(admin.SimpleListFilter):
 
 
 @admin.register(Person)
-class PersonAdmin(SecretariatOnly, admin.ModelAdmin):
+class PersonAdmin(SecretariatOnly, GuardedAdminMixin, admin.ModelAdmin):
     """Invite, edit, deactivate and reset implementers and evaluators; nothing more."""
 
     form = PersonForm
@@ -193,3 +199,53 @@ class PersonAdmin(SecretariatOnly, admin.ModelAdmin):
             % {"count": count},
             messages.SUCCESS,
         )
+
+
+TOKEN_HOLDER_REFUSED = _(
+    "Choose yourself, an implementer or an evaluator: a token for anyone else is issued by an "
+    "administrator."
+)
+
+
+def token_holders(user) -> QuerySet:
+    """Whom ``user`` may issue an API token to: anyone for a superuser; otherwise themselves and
+    implementers and evaluators, never a superuser or another member of the secretariat."""
+    if user.is_superuser:
+        return User.objects.all()
+    people = (
+        User.objects.filter(groups__name__in=[IMPLEMENTER, EVALUATOR])
+        .exclude(is_superuser=True)
+        .exclude(groups__name=SECRETARIAT)
+    )
+    return User.objects.filter(Q(pk=user.pk) | Q(pk__in=people.values("pk")))
+
+
+admin.site.unregister(TokenProxy)
+
+
+@admin.register(TokenProxy)
+class PortalTokenAdmin(TokenAdmin):
+    """API tokens: the secretariat issues them to itself and to the people it manages; it
+    neither sees nor issues tokens of superusers or of its colleagues."""
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request).select_related("user")
+        return queryset.filter(user__in=token_holders(request.user))
+
+    def get_object(self, request, object_id, from_field=None):
+        token = super().get_object(request, object_id, from_field)
+        if token is None:
+            raise Http404(_("No token with this ID is yours to manage."))
+        return token
+
+    def get_readonly_fields(self, request, obj=None):
+        # A token belongs to one person for its life: it is deleted, never handed to another.
+        return ("user",) if obj is not None else ()
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "user":
+            kwargs["queryset"] = token_holders(request.user).order_by("username")
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "user":
+            field.error_messages["invalid_choice"] = TOKEN_HOLDER_REFUSED
+        return field

@@ -11,7 +11,11 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from commitments.models import Commitment
+from ogptracker.admin_guards import GuardedAdminMixin
 from ogptracker.bilingual_admin import BilingualAdmin, BilingualStackedInline
+from ogptracker.keys import parse_pk
+from plans.models import ActionPlan
 from plans.roles import is_secretariat
 from reports.forms import PublicNoteForm, ReturnForm
 from reports.models import (
@@ -39,7 +43,7 @@ from reports.services import (
 @admin.register(
     PracticeAnswer, CommitmentNature, CommitmentChange, ImplementationAnswer, ProblemAnswer
 )
-class ScaleAdmin(admin.ModelAdmin):
+class ScaleAdmin(GuardedAdminMixin, admin.ModelAdmin):
     list_display = ("name", "name_es", "position")
     list_editable = ("position",)
     search_fields = ("name", "name_es")
@@ -350,6 +354,9 @@ class AttachmentInline(admin.TabularInline):
         return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), obj.original_name)
 
 
+PLAN_NOT_OF_COMMITMENT = _("Choose one of the plans this commitment belongs to.")
+
+
 @admin.register(EndOfCommitmentReport)
 class EndOfCommitmentReportAdmin(ReportAdmin):
     list_display = ("__str__", "ogp_id", "status", "due_date", "overdue", "evaluator_list")
@@ -361,12 +368,37 @@ class EndOfCommitmentReportAdmin(ReportAdmin):
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
-        if obj is not None and "action_plan" in form.base_fields:
-            # get_form builds a new class on each call: changing its fields touches no other.
-            form.base_fields["action_plan"].queryset = obj.commitment.action_plans.order_by(
-                "start_year", "title"
+        field = form.base_fields.get("action_plan")
+        if field is None:
+            return form
+        # get_form builds a new class on each call: changing its fields touches no other.
+        commitment = obj.commitment if obj is not None else self.commitment_of(request)
+        if commitment is None:
+            field.queryset = ActionPlan.objects.none()
+            field.help_text = _(
+                "Choose the commitment first and save: the page then offers the commitment’s "
+                "plans, and only them."
             )
+            return form
+        field.queryset = commitment.action_plans.order_by("start_year", "title")
+        field.error_messages["invalid_choice"] = PLAN_NOT_OF_COMMITMENT
         return form
+
+    def commitment_of(self, request) -> Commitment | None:
+        """The commitment the add page is filling a report for: the one submitted, or the one
+        its address names (``?commitment=<id>``)."""
+        source = request.POST if request.method == "POST" else request.GET
+        pk = parse_pk(source.get("commitment") or "")
+        return Commitment.objects.filter(pk=pk).first() if pk else None
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        commitment = self.commitment_of(request)
+        if commitment is not None and "action_plan" not in initial:
+            plans = list(commitment.action_plans.values_list("pk", flat=True)[:2])
+            if len(plans) == 1:
+                initial["action_plan"] = plans[0]
+        return initial
 
     def overview_fields(self):
         return ("commitment", "action_plan")
