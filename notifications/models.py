@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import secrets
 
 from django.conf import settings
@@ -27,6 +28,8 @@ class Kind(models.TextChoices):
     REPORT_DUE_SOON = "report_due_soon", _("A report of mine is due soon")
     REPORT_OVERDUE = "report_overdue", _("A report of mine is overdue")
     SECRETARIAT_SUMMARY = "secretariat_summary", _("Daily summary for the secretariat")
+    INVITATION = "invitation", _("Invitation to choose a password")
+    PASSWORD_RESET = "password_reset", _("Password reset")
 
 
 # The email types a signed-in user can switch off, by the role that receives them.
@@ -234,6 +237,10 @@ class SentReminder(models.Model):
         return f"{self.get_kind_display()} · {self.subject_key}"
 
 
+# How long one attempt may stay "sending": a row older than this lost its worker mid-send.
+SENDING_LIMIT = datetime.timedelta(minutes=30)
+
+
 class SentEmailQuerySet(models.QuerySet):
     def failed(self) -> SentEmailQuerySet:
         """Emails that could not be delivered after every retry."""
@@ -243,6 +250,22 @@ class SentEmailQuerySet(models.QuerySet):
         """Emails waiting for another attempt whose time has come."""
         return self.filter(
             status=SentEmail.Status.RETRYING, next_attempt_at__lte=now or timezone.now()
+        )
+
+    def stuck(self, now=None) -> SentEmailQuerySet:
+        """Emails still marked as sending after the time a send may take (its worker died)."""
+        now = now or timezone.now()
+        return self.filter(status=SentEmail.Status.SENDING).filter(
+            Q(next_attempt_at__lte=now)
+            | Q(next_attempt_at__isnull=True, created_at__lte=now - SENDING_LIMIT)
+        )
+
+    def expired(self, now=None) -> SentEmailQuerySet:
+        """Sent or failed emails older than the days the log keeps them (EMAIL_LOG_DAYS)."""
+        now = now or timezone.now()
+        return self.filter(
+            status__in=[SentEmail.Status.SENT, SentEmail.Status.FAILED],
+            created_at__lt=now - datetime.timedelta(days=settings.EMAIL_LOG_DAYS),
         )
 
 

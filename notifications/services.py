@@ -23,9 +23,11 @@ from django.db.models import Exists, OuterRef, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.module_loading import import_string
 
 from commitments.models import Comment, Commitment, Milestone, MilestoneUpdate, month_start
 from notifications.models import (
+    SENDING_LIMIT,
     USER_KINDS,
     EmailPreference,
     Follower,
@@ -50,6 +52,17 @@ USER_KIND_SALT = "notifications.user-kind"
 # Delivery attempts before an email counts as failed, and the first wait between them.
 MAX_ATTEMPTS = 5
 FIRST_RETRY_MINUTES = 5
+# What a worker that died mid-send leaves in last_error; the secretariat's summary counts it.
+STUCK_ERROR = "The worker stopped while sending this email."
+# Emails whose links carry a one-time token: the log keeps this word in its place, and the
+# token is made when the email is sent, so nobody reading the log can use the link.
+TOKEN_PLACEHOLDER = "__token__"
+TOKEN_GENERATORS = {
+    Kind.PASSWORD_RESET: "django.contrib.auth.tokens.default_token_generator",
+    Kind.INVITATION: "portal.services.invitation_tokens",
+}
+# Emails sent to followers: forgotten with the follower's address.
+FOLLOWER_KINDS = [Kind.FOLLOW_CONFIRMATION, Kind.DIGEST]
 
 
 # Links --------------------------------------------------------------------------------------
@@ -135,8 +148,15 @@ def queue_email(
     unsubscribe_url: str = "",
 ) -> SentEmail:
     """Render an email in ``language``, record it in the sent log and queue its delivery."""
+    from portal.services import site_settings
+
     with translation.override(language):
-        context = {**context, "site_url": settings.SITE_URL, "unsubscribe_url": unsubscribe_url}
+        context = {
+            **context,
+            "site": site_settings(),
+            "site_url": settings.SITE_URL,
+            "unsubscribe_url": unsubscribe_url,
+        }
         subject = " ".join(render_to_string(f"email/{template}_subject.txt", context).split())
         text = render_to_string(f"email/{template}.txt", context)
         html = render_to_string(f"email/{template}.html", context)
@@ -182,27 +202,46 @@ def _enqueue_delivery(pk: int, run_after: datetime.datetime | None = None) -> No
         transaction.on_commit(partial(task.enqueue, pk))
 
 
+def _with_token(email: SentEmail) -> tuple[str, str]:
+    """The email's text and HTML, with a fresh one-time token where its kind needs one."""
+    if email.kind not in TOKEN_GENERATORS:
+        return email.body_text, email.body_html
+    if email.user is None:
+        raise ValueError("The person this link was for no longer exists.")
+    token = import_string(TOKEN_GENERATORS[email.kind]).make_token(email.user)
+    return (
+        email.body_text.replace(TOKEN_PLACEHOLDER, token),
+        email.body_html.replace(TOKEN_PLACEHOLDER, token),
+    )
+
+
 def deliver(pk: int) -> str:
     """Send one logged email; on failure wait longer each time, then mark it failed."""
+    now = timezone.now()
     claimed = SentEmail.objects.filter(
         Q(status=SentEmail.Status.QUEUED)
-        | Q(status=SentEmail.Status.RETRYING, next_attempt_at__lte=timezone.now()),
+        | Q(status=SentEmail.Status.RETRYING, next_attempt_at__lte=now),
         pk=pk,
-    ).update(status=SentEmail.Status.SENDING)
+    ).update(
+        status=SentEmail.Status.SENDING,
+        # Still "sending" after this: the worker died, and release_stuck_emails sends it again.
+        next_attempt_at=now + SENDING_LIMIT,
+    )
     if not claimed:
         return "skipped"  # already sent, or claimed by another worker
-    email = SentEmail.objects.get(pk=pk)
-    message = EmailMultiAlternatives(
-        subject=email.subject,
-        body=email.body_text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[email.recipient],
-        headers=email.headers or None,
-    )
-    if email.body_html:
-        message.attach_alternative(email.body_html, "text/html")
+    email = SentEmail.objects.select_related("user").get(pk=pk)
     email.attempts += 1
     try:
+        text, html = _with_token(email)
+        message = EmailMultiAlternatives(
+            subject=email.subject,
+            body=text,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[email.recipient],
+            headers=email.headers or None,
+        )
+        if html:
+            message.attach_alternative(html, "text/html")
         message.send()
     except Exception as error:  # SMTP, DNS, socket: every failure is logged and retried
         logger.warning("Email %s to %s failed: %s", email.pk, email.recipient, error)
@@ -225,6 +264,27 @@ def deliver(pk: int) -> str:
     return email.status
 
 
+def release_stuck_emails(*, now: datetime.datetime | None = None, dry_run: bool = False) -> int:
+    """Emails left "sending" by a worker that died: waiting to retry again (the attempt counts)."""
+    now = now or timezone.now()
+    stuck = SentEmail.objects.stuck(now)
+    if dry_run:
+        return stuck.count()
+    released = stuck.filter(attempts__gte=MAX_ATTEMPTS - 1).update(
+        status=SentEmail.Status.FAILED,
+        attempts=models.F("attempts") + 1,
+        last_error=STUCK_ERROR,
+        next_attempt_at=None,
+    )
+    released += stuck.update(
+        status=SentEmail.Status.RETRYING,
+        attempts=models.F("attempts") + 1,
+        last_error=STUCK_ERROR,
+        next_attempt_at=now,
+    )
+    return released
+
+
 def retry_due_emails(*, now: datetime.datetime | None = None, dry_run: bool = False) -> int:
     """Queue again the emails whose next attempt is due (for backends that cannot defer)."""
     due = list(SentEmail.objects.due_for_retry(now).values_list("pk", flat=True))
@@ -232,6 +292,24 @@ def retry_due_emails(*, now: datetime.datetime | None = None, dry_run: bool = Fa
         for pk in due:
             _enqueue_delivery(pk)
     return len(due)
+
+
+def purge_email_log(*, now: datetime.datetime | None = None, dry_run: bool = False) -> int:
+    """Delete the sent and failed emails older than EMAIL_LOG_DAYS from the log."""
+    expired = SentEmail.objects.expired(now)
+    if dry_run:
+        return expired.count()
+    deleted, _by_model = expired.delete()
+    return deleted
+
+
+def forget_address_in_log(*, email: str) -> int:
+    """Remove a follower's address and messages from the log; what was unsent is not sent."""
+    rows = SentEmail.objects.filter(recipient__iexact=email, kind__in=FOLLOWER_KINDS)
+    rows.filter(status__in=[SentEmail.Status.QUEUED, SentEmail.Status.RETRYING]).delete()
+    follower_type = ContentType.objects.get_for_model(Follower)
+    rows.filter(content_type=follower_type).update(content_type=None, object_id=None)
+    return rows.update(recipient="", body_text="", body_html="", headers={}, last_error="")
 
 
 # Per-user switches --------------------------------------------------------------------------
@@ -321,6 +399,7 @@ def request_follow(*, email: str, language: str, target) -> Subscription:
                 reverse("notifications:confirm", args=[confirm_token(subscription)])
             )
             target_url = absolute(target.get_absolute_url())
+        links = _follower_links(follower, language)
         queue_email(
             kind=Kind.FOLLOW_CONFIRMATION,
             to=follower.email,
@@ -330,10 +409,11 @@ def request_follow(*, email: str, language: str, target) -> Subscription:
                 "target_url": target_url,
                 "confirm_url": confirm_url,
                 "days": settings.FOLLOW_CONFIRM_MAX_AGE // 86400,
-                **_follower_links(follower, language),
+                **links,
             },
             language=language,
             obj=target,
+            unsubscribe_url=links["unsubscribe_url"],
         )
     return subscription
 
@@ -442,7 +522,19 @@ def digest_entries(follower: Follower, *, until: datetime.datetime) -> list[Dige
     for update in updates:
         milestone = update.milestone
         commitment = milestone.commitment
-        if update.old_status != update.new_status:
+        if update.kind == MilestoneUpdate.Kind.CORRECTION:
+            if update.old_status != update.new_status:
+                text = translation.gettext(
+                    "Correction of an earlier entry: status %(old)s → %(new)s"
+                ) % {
+                    "old": update.get_old_status_display(),
+                    "new": update.get_new_status_display(),
+                }
+            else:
+                text = translation.gettext(
+                    "Correction of an earlier entry (status: %(status)s)"
+                ) % {"status": update.get_new_status_display()}
+        elif update.old_status != update.new_status:
             text = translation.gettext("Status: %(old)s → %(new)s") % {
                 "old": update.get_old_status_display(),
                 "new": update.get_new_status_display(),
@@ -783,7 +875,10 @@ def secretariat_summary(*, today: datetime.date) -> dict:
         *InceptionReport.objects.filter(status=Status.SUBMITTED).select_related("action_plan"),
         *EndOfCommitmentReport.objects.filter(status=Status.SUBMITTED).select_related("commitment"),
     ]
-    failed = SentEmail.objects.failed().filter(created_at__gte=since - datetime.timedelta(days=6))
+    week = SentEmail.objects.filter(created_at__gte=since - datetime.timedelta(days=6))
+    failed = week.failed()
+    # Left half-sent by a worker that died, and waiting or sent again (the failed are above).
+    interrupted = week.filter(last_error=STUCK_ERROR).exclude(status=SentEmail.Status.FAILED)
     return {
         "pending_comments": Comment.objects.filter(status=Comment.Status.PENDING).count(),
         "submitted_reports": [
@@ -794,6 +889,7 @@ def secretariat_summary(*, today: datetime.date) -> dict:
         "n_overdue": overdue.count(),
         "failed_emails": list(failed.order_by("-created_at")[:20]),
         "n_failed": failed.count(),
+        "n_interrupted": interrupted.count(),
         "comments_url": absolute(reverse("admin:commitments_comment_changelist"))
         + "?status__exact=pending",
         "milestones_url": absolute(reverse("admin:commitments_milestone_changelist")),
@@ -811,6 +907,7 @@ def send_secretariat_summary(*, today: datetime.date | None = None, dry_run: boo
         or summary["n_submitted"]
         or summary["n_overdue"]
         or summary["n_failed"]
+        or summary["n_interrupted"]
     ):
         return 0
     users = (

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import partial
 
 from django.db import transaction
-from django.db.models.signals import m2m_changed
+from django.db.models.signals import m2m_changed, post_delete
 
 
 def _after_commit(task, *args) -> None:
@@ -27,9 +27,19 @@ def comments_approved(sender, comments, **kwargs) -> None:
         _after_commit(follow_approved_comments, ids)
 
 
+def follower_deleted(sender, instance, **kwargs) -> None:
+    # However the address goes (unsubscribe link, the admin, a cascade), the log forgets it too.
+    from notifications.services import forget_address_in_log
+
+    forget_address_in_log(email=instance.email)
+
+
 def connect() -> None:
     from commitments.signals import comments_approved as approved
+    from notifications.models import Follower
     from reports.models import EndOfCommitmentReport, InceptionReport
+
+    post_delete.connect(follower_deleted, sender=Follower, dispatch_uid="notifications-forget")
 
     for model in (InceptionReport, EndOfCommitmentReport):
         m2m_changed.connect(

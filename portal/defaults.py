@@ -2,8 +2,11 @@
 
 The data migration copies them into the site settings, where the secretariat edits them; a page
 whose text was emptied shows these again rather than nothing. Paragraphs are separated by a
-blank line; a line starting with "## " is a heading.
+blank line; a line starting with "## " is a heading. The privacy notice states how many days
+the sent-email log keeps an email (EMAIL_LOG_DAYS).
 """
+
+from django.conf import settings
 
 PRIVACY = {
     "en": """This portal is run by the Local Technical Secretariat named below. It keeps only the personal data it needs to publish the action plans, receive citizens' comments and let the people who keep the information up to date sign in.
@@ -14,9 +17,11 @@ Accounts of the secretariat, implementers and evaluators: name, email address, u
 
 Comments: the name and text you write are published once the secretariat approves them; your email address is never shown and is used only to contact you about your comment. Your network address is kept for a few minutes to limit how many comments one address can send.
 
-Email follows: if you follow a commitment or a plan by email, your address and what you follow are kept until you unsubscribe, which every message lets you do with one click.
+Email follows: if you follow a commitment or a plan by email, your address, the language you chose and what you follow are kept until you unsubscribe, which every message lets you do with one click.
 
-Sign-in records: the user name, network address, browser and time of each sign-in and of each failed attempt, to lock out anyone guessing passwords. The secretariat can delete them.
+Emails sent: every email the portal sends (a follow confirmation, a digest, a reminder, an invitation or a password reset) is recorded with its address, type, text, time and outcome, so that one that failed can be sent again and the secretariat can check that emails arrive. These records are deleted after {days} days. When you unsubscribe from everything, your address and the text of the emails sent to you are removed from them at once. Links to choose a password are never kept in them.
+
+Sign-in records: the user name, network address, browser and time of each sign-in and of each failed attempt, to lock out anyone guessing passwords. Only the portal's technical administrators can see or delete them; the secretariat cannot.
 
 ## What is not done
 
@@ -33,9 +38,11 @@ Cuentas del secretariado, de las instituciones implementadoras y de las personas
 
 Comentarios: el nombre y el texto que escribes se publican cuando el secretariado los aprueba; tu correo electrónico nunca se muestra y solo se usa para contactarte sobre tu comentario. Tu dirección de red se guarda unos minutos para limitar cuántos comentarios puede enviar una misma dirección.
 
-Seguimiento por correo: si sigues un compromiso o un plan por correo electrónico, se guardan tu dirección y lo que sigues hasta que canceles la suscripción, algo que cada mensaje permite hacer con un clic.
+Seguimiento por correo: si sigues un compromiso o un plan por correo electrónico, se guardan tu dirección, el idioma que elegiste y lo que sigues hasta que canceles la suscripción, algo que cada mensaje permite hacer con un clic.
 
-Registros de inicio de sesión: el nombre de usuario, la dirección de red, el navegador y la hora de cada inicio de sesión y de cada intento fallido, para bloquear a quien intente adivinar contraseñas. El secretariado puede borrarlos.
+Correos enviados: cada correo que envía el portal (una confirmación de seguimiento, un resumen, un recordatorio, una invitación o un restablecimiento de contraseña) queda registrado con su dirección, tipo, texto, hora y resultado, para volver a enviar el que falle y para que el secretariado compruebe que los correos llegan. Estos registros se borran a los {days} días. Cuando cancelas todas tus suscripciones, tu dirección y el texto de los correos que recibiste se borran de ellos en ese momento. Los enlaces para elegir contraseña nunca se guardan en ellos.
+
+Registros de inicio de sesión: el nombre de usuario, la dirección de red, el navegador y la hora de cada inicio de sesión y de cada intento fallido, para bloquear a quien intente adivinar contraseñas. Solo las personas que administran técnicamente el portal pueden verlos o borrarlos; el secretariado no.
 
 ## Qué no se hace
 
@@ -44,6 +51,10 @@ El portal no usa cookies de publicidad ni de rastreo y no comparte datos persona
 ## Tus derechos
 
 Puedes pedir ver, corregir o borrar tus datos personales, u oponerte a su uso, escribiendo al contacto que aparece abajo.""",
+}
+PRIVACY = {
+    language: text.replace("{days}", str(settings.EMAIL_LOG_DAYS))
+    for language, text in PRIVACY.items()
 }
 
 ACCESSIBILITY = {

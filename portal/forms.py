@@ -1,11 +1,15 @@
-"""Forms of the people admin and of two-factor sign-in."""
+"""Forms of the people admin, password reset and two-factor sign-in."""
 
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.models import User
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from ogptracker.languages import active_language
 from plans.models import Institution
 from plans.roles import EVALUATOR, IMPLEMENTER
 
@@ -74,3 +78,36 @@ class TokenForm(forms.Form):
         if not token.isascii() or not token.isdigit():
             raise forms.ValidationError(_("Enter the digits only."))
         return token
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    """Django's reset by email, the email sent through the sent log (text and HTML, retried).
+
+    Like Django's, it sends only to an active account with that address and says the same
+    either way; the logged email holds a placeholder where the link's token goes.
+    """
+
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ) -> None:
+        from notifications.models import Kind
+        from notifications.services import TOKEN_PLACEHOLDER, queue_email
+
+        user = context["user"]
+        path = reverse(
+            "password_reset_confirm", kwargs={"uidb64": context["uid"], "token": TOKEN_PLACEHOLDER}
+        )
+        queue_email(
+            kind=Kind.PASSWORD_RESET,
+            to=to_email,
+            user=user,
+            template="password_reset",
+            context={"user": user, "link": settings.SITE_URL + path},
+            language=active_language(),
+        )

@@ -7,9 +7,7 @@ from django.contrib.auth.models import Group, User
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.core.cache import caches
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.crypto import constant_time_compare
@@ -82,10 +80,10 @@ class InvitationTokenGenerator(PasswordResetTokenGenerator):
 invitation_tokens = InvitationTokenGenerator()
 
 
-def invitation_link(user: User) -> str:
-    """The absolute address where ``user`` sets a password."""
+def invitation_link(user: User, token: str | None = None) -> str:
+    """The absolute address where ``user`` sets a password (``token``: a placeholder for it)."""
     uid = urlsafe_base64_encode(force_bytes(user.pk))
-    token = invitation_tokens.make_token(user)
+    token = token or invitation_tokens.make_token(user)
     path = reverse("portal:invitation", kwargs={"uidb64": uid, "token": token})
     return django_settings.SITE_URL + path
 
@@ -96,18 +94,26 @@ def _check_manager(by: User) -> None:
 
 
 def _send_invitation(user: User, *, language: str, again: bool) -> None:
+    # Through the sent log like every email; the token is made only when it is sent.
+    from notifications.models import Kind
+    from notifications.services import TOKEN_PLACEHOLDER, queue_email
+
     with translation.override(language):
         context = {
             "user": user,
-            "link": invitation_link(user),
+            "link": invitation_link(user, token=TOKEN_PLACEHOLDER),
             "days": django_settings.PORTAL_INVITATION_DAYS,
-            "site": site_settings(),
             "again": again,
             "role": _role_label(user),
         }
-        subject = render_to_string("portal/email/invitation_subject.txt", context).strip()
-        body = render_to_string("portal/email/invitation.txt", context)
-    send_mail(subject, body, None, [user.email])
+    queue_email(
+        kind=Kind.INVITATION,
+        to=user.email,
+        user=user,
+        template="invitation",
+        context=context,
+        language=language,
+    )
 
 
 def _role_label(user: User) -> str:
