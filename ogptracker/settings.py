@@ -208,25 +208,48 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 # Evidence files of unpublished reports: outside MEDIA_ROOT, no URL maps here; a view checks access.
 PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", BASE_DIR / "private-media"))
 
-# Uploaded files on local disk, or, when AWS_STORAGE_BUCKET_NAME is set, in S3-compatible object
-# storage (django-storages) that every app server shares: AWS_S3_ENDPOINT_URL, AWS_S3_REGION_NAME,
-# AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are read from the environment by django-storages.
+# Uploaded files (ogptracker.storage): on local disk, or, when AWS_STORAGE_BUCKET_NAME is set, in
+# one private S3-compatible bucket (django-storages) that every app server shares, each kind under
+# its own key prefix: documents, evidence and report attachments under "private/", import files
+# under "imports/", the logo under "public/". Objects get the private ACL and no address: the
+# portal's views check access and send them. AWS_S3_ENDPOINT_URL, AWS_S3_REGION_NAME,
+# AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are read from the environment.
 AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
-_file_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
-if AWS_STORAGE_BUCKET_NAME:
-    _file_storage = {
-        "BACKEND": "storages.backends.s3.S3Storage",
+
+
+def _bucket(location: str, backend: str = "ogptracker.buckets.BucketStorage") -> dict:
+    return {
+        "BACKEND": backend,
         "OPTIONS": {
             "bucket_name": AWS_STORAGE_BUCKET_NAME,
             "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
             "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
-            "default_acl": None,
-            "querystring_auth": env_bool("AWS_QUERYSTRING_AUTH", False),
+            "location": location,
+            "default_acl": "private",
+            "querystring_auth": True,
             "file_overwrite": False,
         },
     }
+
+
+_file_storages = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {"BACKEND": "ogptracker.storage.PrivateStorage"},
+    "imports": {
+        "BACKEND": "ogptracker.storage.PrivateStorage",
+        "OPTIONS": {"subdirectory": "imports"},
+    },
+    "public": {"BACKEND": "ogptracker.storage.PublicStorage"},
+}
+if AWS_STORAGE_BUCKET_NAME:
+    _file_storages = {
+        "default": _bucket("default"),
+        "private": _bucket("private"),
+        "imports": _bucket("imports"),
+        "public": _bucket("public", "ogptracker.buckets.PublicBucketStorage"),
+    }
 STORAGES = {
-    "default": _file_storage,
+    **_file_storages,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -423,6 +446,10 @@ TASKS = {
 FOLLOW_CONFIRM_MAX_AGE = int(os.environ.get("FOLLOW_CONFIRM_MAX_AGE", str(3 * 24 * 3600)))
 FOLLOW_RATE_LIMIT = int(os.environ.get("FOLLOW_RATE_LIMIT", "5"))
 FOLLOW_RATE_WINDOW = int(os.environ.get("FOLLOW_RATE_WINDOW", "600"))
+
+# The sent-email log keeps each sent or failed email (address, text) this many days; `manage.py
+# notify` then deletes it. The default privacy notice states this number.
+EMAIL_LOG_DAYS = max(1, int(os.environ.get("EMAIL_LOG_DAYS", "90")))
 
 # The cache holds the comment rate limit. Several gunicorn workers must share it, so outside
 # development it lives in files under CACHE_DIR.

@@ -1,24 +1,56 @@
-"""Where uploaded files live: a directory no URL maps to, served only by views that check access.
+"""Where uploaded files live, named by the aliases of ``settings.STORAGES``.
 
-Report attachments (``reports.views.attachment``) and the evidence repository's documents
-(``plans.views.document_file``) are stored here. The web server never serves this directory; the
-``MEDIA_URL`` static serving used in development never reaches it either.
+- ``private``: documents (``plans.views.document_file``), milestone evidence
+  (``commitments.views.evidence_file``) and report attachments (``reports.views.attachment``),
+  each served only by a view that checks who may read it;
+- ``imports``: uploaded import files waiting to be checked and applied;
+- ``public``: the portal's logo, which anyone may see, sent by ``ogptracker.files.site_logo`` (the
+  address its ``url()`` gives).
+
+On local disk (the default) the first two live under ``PRIVATE_MEDIA_ROOT``, which no URL maps
+to, and the logo under ``MEDIA_ROOT``. With ``AWS_STORAGE_BUCKET_NAME`` set, all three are keys
+of one private S3-compatible bucket, under the prefixes ``private/``, ``imports/`` and
+``public/``, shared by every app server, every object with the private ACL. No file gets an
+address of its own (a public or signed bucket URL): views read each one through the storage
+(``storage.open``), never from a path on disk.
+
+Model fields name a callable below rather than a storage, so their migrations are the same
+whatever the environment, and a test that changes ``STORAGES`` changes the fields' storage too.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
+from django.core.files.storage import FileSystemStorage, storages
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.utils.functional import LazyObject, empty
+
+PRIVATE, IMPORTS, PUBLIC = "private", "imports", "public"
 
 
-class PrivateStorage(FileSystemStorage):
-    """File storage under ``settings.PRIVATE_MEDIA_ROOT`` (read each time, so tests can move it)."""
+class NoAddressMixin:
+    """Files are sent by the portal's views: asking a storage for an address is a mistake."""
+
+    def url(self, name, *args, **kwargs):
+        raise ValueError(
+            "Uploaded files have no address of their own; link to the view that serves them."
+        )
+
+
+class PrivateStorage(NoAddressMixin, FileSystemStorage):
+    """Files under ``PRIVATE_MEDIA_ROOT`` (or a folder of it), read each time so tests can move it."""
+
+    def __init__(self, subdirectory: str = "", **kwargs):
+        self.subdirectory = subdirectory
+        super().__init__(**kwargs)
 
     @property
     def base_location(self):
-        return str(settings.PRIVATE_MEDIA_ROOT)
+        return os.path.join(str(settings.PRIVATE_MEDIA_ROOT), self.subdirectory)
 
     @property
     def location(self):
@@ -28,11 +60,68 @@ class PrivateStorage(FileSystemStorage):
     def base_url(self):
         return None
 
-    def url(self, name):
-        # There is deliberately no public URL: callers link to the permission-checking view.
-        raise ValueError("Private files have no public URL; link to the view that serves them.")
+
+def file_version(name: str) -> str:
+    """A short digest of a stored name: part of the logo's address, which changes with the file."""
+    return hashlib.sha256(name.encode()).hexdigest()[:16]
 
 
-def private_storage() -> PrivateStorage:
-    """The storage of uploaded files (a callable, so migrations record no path)."""
-    return PrivateStorage()
+class LogoAddressMixin:
+    """The address of the logo is the view that sends it (``ogptracker.files.site_logo``)."""
+
+    def url(self, name, *args, **kwargs):
+        from django.urls import reverse
+
+        return reverse("site_logo", kwargs={"version": file_version(name)})
+
+
+class PublicStorage(LogoAddressMixin, FileSystemStorage):
+    """Files under ``MEDIA_ROOT`` (read each time, so tests can move it)."""
+
+    @property
+    def base_location(self):
+        return str(settings.MEDIA_ROOT)
+
+    @property
+    def location(self):
+        return os.path.abspath(self.base_location)
+
+    @property
+    def base_url(self):
+        return None
+
+
+class StorageAlias(LazyObject):
+    """``storages[alias]``, looked up when first used and again whenever ``STORAGES`` changes."""
+
+    def __init__(self, alias: str):
+        self.__dict__["alias"] = alias
+        super().__init__()
+
+    def _setup(self):
+        self._wrapped = storages[self.__dict__["alias"]]
+
+
+_ALIASES = {alias: StorageAlias(alias) for alias in (PRIVATE, IMPORTS, PUBLIC)}
+
+
+@receiver(setting_changed)
+def _storages_changed(*, setting, **kwargs) -> None:
+    if setting == "STORAGES":
+        for alias in _ALIASES.values():
+            alias._wrapped = empty
+
+
+def private_storage():
+    """The storage of documents, evidence and report attachments (``STORAGES["private"]``)."""
+    return _ALIASES[PRIVATE]
+
+
+def import_storage():
+    """The storage of uploaded import files (``STORAGES["imports"]``)."""
+    return _ALIASES[IMPORTS]
+
+
+def public_storage():
+    """The storage of the portal's logo (``STORAGES["public"]``)."""
+    return _ALIASES[PUBLIC]

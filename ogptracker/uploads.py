@@ -1,53 +1,33 @@
-"""Evidence files: where they are kept, and which ones are accepted.
+"""Uploaded files (evidence, the portal's logo): where they are kept, and which are accepted.
 
-Files live under ``settings.PRIVATE_MEDIA_ROOT``, a directory no URL maps to; a view that checks
-who may read them serves each one, as a download. A file is accepted by its content (its first
-bytes), never by its name alone: a renamed executable or an SVG (which may carry script) is
-refused, whatever it is called.
+Evidence lives in the private storage (``ogptracker.storage``: a directory no URL maps to, or a
+private bucket); a view that checks who may read it serves each file, as a download. A file is
+accepted by its content (its first bytes), never by its name alone: a renamed executable or an
+SVG (which may carry script) is refused, whatever it is called.
 """
 
 from __future__ import annotations
 
 import io
-import os
 import re
 import unicodedata
 import zipfile
 from pathlib import PurePath
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.storage import FileSystemStorage
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
+
+from ogptracker import storage
+from ogptracker.storage import PrivateStorage as PrivateStorage
 
 MAX_EVIDENCE_FILE_SIZE = 10 * 1024 * 1024
 MAX_EVIDENCE_FILES = 5
 
 
-class PrivateStorage(FileSystemStorage):
-    """File storage under ``settings.PRIVATE_MEDIA_ROOT`` (read each time, so tests can move it)."""
-
-    @property
-    def base_location(self):
-        return str(settings.PRIVATE_MEDIA_ROOT)
-
-    @property
-    def location(self):
-        return os.path.abspath(self.base_location)
-
-    @property
-    def base_url(self):
-        return None
-
-    def url(self, name):
-        # There is deliberately no public URL: callers link to a permission-checking view.
-        raise ValueError("Private files have no public URL; link to the view that serves them.")
-
-
-def private_storage() -> PrivateStorage:
-    """The storage of evidence files (a callable, so migrations record no path)."""
-    return PrivateStorage()
+def private_storage():
+    """The storage of evidence files: the portal's private storage (``ogptracker.storage``)."""
+    return storage.private_storage()
 
 
 OOXML, ODF, OLE2, TEXT = "ooxml", "odf", "ole2", "text"
@@ -221,4 +201,48 @@ def check_evidence_file(upload) -> str:
         _("“%(name)s” does not contain what its name says (a .%(extension)s file)."),
         code="bad_content",
         params={"name": name, "extension": extension},
+    )
+
+
+# The logo is shown on every page and sent inline: only raster images whose bytes say so.
+LOGO_TYPES: dict[str, tuple[str, str]] = {
+    "png": ("image/png", "png"),
+    "jpg": ("image/jpeg", "jpeg"),
+    "jpeg": ("image/jpeg", "jpeg"),
+    "webp": ("image/webp", "webp"),
+}
+
+
+def image_content_type(data: bytes) -> str | None:
+    """The content type of a PNG, JPEG or WebP image by its first bytes; None for anything else."""
+    for content_type, kind in set(LOGO_TYPES.values()):
+        if content_matches(kind, "", data):
+            return content_type
+    return None
+
+
+def check_logo_file(upload) -> str:
+    """Validate an uploaded logo by its name and content; return its content type."""
+    name = clean_file_name(upload.name)
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    data = _read(upload)
+    content_type = image_content_type(data)
+    if extension in LOGO_TYPES and content_type == LOGO_TYPES[extension][0]:
+        return content_type
+    if extension == "svg" or MARKUP.search(data):
+        raise ValidationError(
+            _(
+                "“%(name)s” is an SVG image or holds web markup, which can carry script. Upload "
+                "the logo as PNG, JPEG or WebP."
+            ),
+            code="svg",
+            params={"name": name},
+        )
+    raise ValidationError(
+        _(
+            "“%(name)s” is not a PNG, JPEG or WebP image (its content is checked, not only its "
+            "name)."
+        ),
+        code="bad_content",
+        params={"name": name},
     )

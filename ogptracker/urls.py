@@ -5,16 +5,16 @@ from django.contrib.sitemaps.views import index as sitemap_index
 from django.contrib.sitemaps.views import sitemap
 from django.http import HttpResponse, HttpResponseRedirect
 from django.urls import include, path, reverse
-from django.utils.functional import SimpleLazyObject
 from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
 from commitments.sitemaps import CommitmentSitemap, PagesSitemap
+from ogptracker.files import site_logo
 from plans.sitemaps import ActionPlanSitemap, ForumSitemap, InstitutionSitemap, MemberSitemap
 from plans.views import document_file
 from portal import views as portal_views
-from portal.services import site_settings
+from portal.forms import PasswordResetForm
 from portal.sitemaps import LegalPagesSitemap
 from reports.sitemaps import EndOfCommitmentReportSitemap, InceptionReportSitemap
 
@@ -53,6 +53,8 @@ urlpatterns = [
     path("data/", include("ogptracker.data_urls")),
     # Uploaded documents, served by the portal after checking their publication.
     path("files/documents/<int:pk>/", document_file, name="document_file"),
+    # The portal's logo, from its storage (a bucket when configured): no /media/ to serve.
+    path("files/logo/<str:version>/", site_logo, name="site_logo"),
     # An index of the sections, each paginated (``?p=2``): bounded at any size.
     path(
         "sitemap.xml",
@@ -78,11 +80,7 @@ urlpatterns += i18n_patterns(
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "accounts/password-reset/",
-        auth_views.PasswordResetView.as_view(
-            email_template_name="registration/password_reset_email.txt",
-            subject_template_name="registration/password_reset_subject.txt",
-            extra_email_context={"site": SimpleLazyObject(site_settings)},
-        ),
+        auth_views.PasswordResetView.as_view(form_class=PasswordResetForm),
         name="password_reset",
     ),
     path(

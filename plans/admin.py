@@ -1,7 +1,10 @@
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.widgets import AdminFileWidget
 from django.contrib.auth import get_user_model
+from django.db import models
 from django.db.models import OuterRef
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from ogptracker.admin_guards import GuardedAdminMixin
@@ -23,8 +26,16 @@ from plans.models import (
 )
 from plans.roles import IMPLEMENTER
 
-admin.site.site_header = _("ogptracker administration")
-admin.site.site_title = _("ogptracker")
+
+def _portal_name() -> str:
+    # Read when each admin page is drawn, in its language: the name the secretariat chose.
+    from portal.services import site_settings
+
+    return site_settings().portal_name
+
+
+admin.site.site_header = lazy(_portal_name, str)()
+admin.site.site_title = lazy(_portal_name, str)()
 admin.site.index_title = _("Local Technical Secretariat")
 
 
@@ -139,6 +150,31 @@ class MeetingAdmin(BilingualAdmin):
     date_hierarchy = "date"
 
 
+class _Served:
+    """A stored file as a file widget shows it: its name, linked to the view that serves it."""
+
+    def __init__(self, file, url: str):
+        self.file, self.url = file, url
+
+    def __str__(self) -> str:
+        return self.file.name.rsplit("/", 1)[-1]
+
+
+class ServedFileWidget(AdminFileWidget):
+    """The admin's file input for a private file: the current file links to the portal's view
+    (which checks who may read it), as the storage has no address to give."""
+
+    def is_initial(self, value) -> bool:
+        # Django's asks for the file's address; a stored file here has a name and a record.
+        return bool(value and getattr(value, "name", "") and hasattr(value, "instance"))
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        if self.is_initial(value):
+            context["widget"]["value"] = _Served(value, value.instance.link)
+        return context
+
+
 @admin.register(Document)
 class DocumentAdmin(BilingualAdmin):
     list_display = ["title", "doc_type", "year", "member", "action_plan", "position"]
@@ -146,6 +182,7 @@ class DocumentAdmin(BilingualAdmin):
     list_select_related = ["member", "action_plan"]
     search_fields = ["title"]
     autocomplete_fields = ["member", "action_plan", "commitment", "milestone", "meeting"]
+    formfield_overrides = {models.FileField: {"widget": ServedFileWidget}}
 
 
 @admin.register(ActionPlan)

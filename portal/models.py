@@ -8,6 +8,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ogptracker.languages import Translatable
+from ogptracker.storage import public_storage
+from ogptracker.uploads import check_logo_file
 from plans.roles import EVALUATOR, IMPLEMENTER
 
 # No SVG: an uploaded SVG opened on its own could run scripts from the portal's address.
@@ -20,6 +22,13 @@ def validate_logo_size(file) -> None:
 
     if file.size > LOGO_MAX_BYTES:
         raise ValidationError(_("The logo must be at most 512 KB."))
+
+
+def validate_logo_content(file) -> None:
+    """A new logo must be a PNG, JPEG or WebP image by its bytes, not only by its name."""
+    if getattr(file, "_committed", True):
+        return  # the logo already stored was checked when it was uploaded
+    check_logo_file(file)
 
 
 class SiteSettings(Translatable):
@@ -61,8 +70,13 @@ class SiteSettings(Translatable):
     logo = models.FileField(
         _("logo"),
         upload_to="portal/",
+        storage=public_storage,
         blank=True,
-        validators=[FileExtensionValidator(LOGO_EXTENSIONS), validate_logo_size],
+        validators=[
+            FileExtensionValidator(LOGO_EXTENSIONS),
+            validate_logo_size,
+            validate_logo_content,
+        ],
         help_text=_("PNG, JPEG or WebP, at most 512 KB. Shown next to the portal’s name."),
     )
     contact_email = models.EmailField(

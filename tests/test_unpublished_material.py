@@ -201,3 +201,22 @@ def test_an_evaluator_removed_from_the_group_loses_workspace_and_files(client, a
     client.force_login(evaluator)
     assert client.get(report.get_workspace_url()).status_code == 404
     assert client.get(item.get_absolute_url()).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/admin/plans/document/{pk}/change/",
+        "/admin/plans/document/",
+        "/admin/plans/member/{member}/change/",
+    ],
+)
+def test_the_admin_shows_a_documents_file_by_its_portal_address(client, secretariat, path):
+    document = Document.objects.create(
+        title="Minutes", member=f.make_member(), file=ContentFile(SCRIPT_PDF, name="minutes.pdf")
+    )
+    client.force_login(secretariat)
+    response = client.get(path.format(pk=document.pk, member=document.member_id))
+    assert response.status_code == 200
+    if "/document/" in path and "change" in path:
+        assert f'href="/files/documents/{document.pk}/"' in response.content.decode()
