@@ -248,3 +248,27 @@ def test_a_national_plan_without_entered_commitments_shows_ogps_figure_and_summa
     assert "as reported by OGP; not entered here" in html
     assert "The fourth action plan brings several lessons." in html
     assert "1 action plan" in html
+
+
+def test_an_existing_portal_gets_the_new_privacy_sentences_and_keeps_a_rewritten_notice(db):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from portal import defaults
+
+    step = import_module("portal.migrations.0004_privacy_notice_names_the_email_log")
+    old_en, _ = step.FOLLOWS["en"]
+    sign_in_en, _ = step.SIGN_IN["en"]
+    record = SiteSettings.objects.get_or_create(pk=1)[0]
+    record.privacy_notice_en = f"Intro.\n\n{old_en}\n\nSign-in records: kept {sign_in_en}"
+    record.privacy_notice_es = "Un aviso que el secretariado escribió de nuevo."
+    record.save()
+    step.forwards(apps, None)
+    record.refresh_from_db()
+    assert "Emails sent: every email the portal sends" in record.privacy_notice_en
+    assert "These records are deleted after 90 days." in record.privacy_notice_en
+    assert "The secretariat can delete them." not in record.privacy_notice_en
+    assert record.privacy_notice_es == "Un aviso que el secretariado escribió de nuevo."
+    # The earlier default becomes exactly today's.
+    assert defaults.PRIVACY["en"].count("Emails sent:") == 1
