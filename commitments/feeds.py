@@ -11,12 +11,14 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import format_html, format_html_join, linebreaks
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from commitments.models import Commitment, MilestoneStatus, MilestoneUpdate
 from ogptracker.keys import is_ascii_digits, parse_pk
 from ogptracker.text import clean_text
 from plans.models import ActionPlan
+from plans.templatetags.portal import shown
 
 FEED_SIZE = 50
 
@@ -120,9 +122,13 @@ class UpdatesFeed(Feed):
 
         Every stored text is escaped; only the markup written here is HTML.
         """
-        parts = [format_html("<p>{}. {}</p>", item.milestone.number, item.milestone.title)]
+        # Each text carries its language: the milestone's title in the feed's language, else
+        # in the other one, marked; the note in the language it was written in.
+        title = shown(item.milestone.shown("title"))
+        parts = [format_html("<p>{}. {}</p>", item.milestone.number, title)]
         if item.note:
-            parts.append(linebreaks(item.note, autoescape=True))
+            note = mark_safe(linebreaks(item.note, autoescape=True))
+            parts.append(format_html('<div lang="{}">{}</div>', item.language, note))
         links = format_html_join(
             "",
             '<li><a href="{}">{}</a></li>',

@@ -144,7 +144,7 @@ def _commitments(user, text: str, words: list[str]):
         for role in commitment.institution_roles.all():
             institution = role.institution
             if where_matched(institution, {"i": "name name_en acronym"}, words):
-                matched.append(_("Institution: %(name)s") % {"name": institution.name})
+                matched.append(_("Institution: %(name)s") % {"name": institution.label})
                 break
         return Hit(commitment, commitment.get_absolute_url(), matched)
 

@@ -326,7 +326,7 @@ class Report(Translatable):
                         if q.explanation
                         else None,
                         "explanation": written(self, q.explanation) if q.explanation else None,
-                        "evidence": getattr(self, q.evidence) if q.evidence else None,
+                        "evidence": written(self, q.evidence) if q.evidence else None,
                         "has_evidence": bool(q.evidence),
                     }
                 )
@@ -642,7 +642,7 @@ class CommitmentAssessment(Translatable):
                     "is_text": isinstance(answer_field, models.TextField),
                     "explanation_label": EXPLANATION_LABEL if q.explanation else None,
                     "explanation": written(self, q.explanation) if q.explanation else None,
-                    "evidence": getattr(self, q.evidence) if q.evidence else None,
+                    "evidence": written(self, q.evidence) if q.evidence else None,
                     "has_evidence": bool(q.evidence),
                 }
             )

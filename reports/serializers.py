@@ -7,8 +7,9 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from ogptracker.api import translations_field
 from plans.serializers import ActionPlanRefSerializer
-from reports.models import EndOfCommitmentReport, InceptionReport
+from reports.models import CommitmentAssessment, EndOfCommitmentReport, InceptionReport
 
 
 class AnswerSerializer(serializers.Serializer):
@@ -29,6 +30,10 @@ class AssessmentSerializer(serializers.Serializer):
     commitment = serializers.CharField(help_text="The key of the commitment (OGP ID or number).")
     title = serializers.CharField()
     questions = AnswerSerializer(many=True)
+    translations = translations_field(CommitmentAssessment)
+
+
+_ASSESSMENT_TRANSLATIONS = AssessmentSerializer._declared_fields["translations"]
 
 
 def _text(rows: list[dict]) -> list[dict]:
@@ -49,7 +54,15 @@ class _ReportSerializer(serializers.ModelSerializer):
     url = serializers.SerializerMethodField(help_text="The report's public page.")
     sections = serializers.SerializerMethodField()
 
-    BASE_FIELDS = ["id", "evaluators", "due_date", "published_at", "sections", "url"]
+    BASE_FIELDS = [
+        "id",
+        "evaluators",
+        "due_date",
+        "published_at",
+        "sections",
+        "translations",
+        "url",
+    ]
 
     def get_evaluators(self, report) -> str:
         return report.evaluator_display()
@@ -71,6 +84,7 @@ class _ReportSerializer(serializers.ModelSerializer):
 
 class InceptionReportSerializer(_ReportSerializer):
     action_plan = ActionPlanRefSerializer(read_only=True)
+    translations = translations_field(InceptionReport)
     assessments = serializers.SerializerMethodField(
         help_text="Section 3: the initial evaluation of each published commitment of the plan."
     )
@@ -86,6 +100,7 @@ class InceptionReportSerializer(_ReportSerializer):
                 "commitment": assessment.commitment.key,
                 "title": assessment.commitment.title,
                 "questions": _text(assessment.answer_rows()),
+                "translations": _ASSESSMENT_TRANSLATIONS.to_representation(assessment),
             }
             for assessment in report.assessments.all()
             if assessment.commitment.is_published
@@ -95,6 +110,7 @@ class InceptionReportSerializer(_ReportSerializer):
 class EndOfCommitmentReportSerializer(_ReportSerializer):
     commitment = serializers.CharField(source="commitment.key", read_only=True)
     action_plan = ActionPlanRefSerializer(read_only=True)
+    translations = translations_field(EndOfCommitmentReport)
     attachments = serializers.SerializerMethodField(help_text="The report's evidence files.")
 
     class Meta:

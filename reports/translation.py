@@ -6,14 +6,10 @@ from reports.models import CommitmentAssessment, EndOfCommitmentReport, Inceptio
 
 
 def written_answers(model) -> tuple[str, ...]:
-    """The free-text answers of a report: explanations and texts, not the evidence links."""
+    """The free-text answers of a report: texts, explanations and evidence."""
     from django.db import models
 
-    return tuple(
-        field.name
-        for field in model._meta.fields
-        if isinstance(field, models.TextField) and not field.name.endswith("_evidence")
-    )
+    return tuple(field.name for field in model._meta.fields if isinstance(field, models.TextField))
 
 
 @register(InceptionReport)

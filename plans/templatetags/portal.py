@@ -141,7 +141,7 @@ def shown(value, block: bool = False, links: bool = False):
         return mark_safe(body)
     if block:
         return format_html('<p class="lang-note">{}</p>{}', note, body)
-    return format_html('{} <span class="lang-note">({})</span>', body, note)
+    return format_html('{} <span class="lang-note">({})</span>', mark_safe(body), note)
 
 
 @register.simple_tag

@@ -146,15 +146,30 @@ def seed_answers():
     yield EndOfCommitmentReport, END_OF_COMMITMENT_ANSWERS
 
 
+def is_evidence(name: str) -> bool:
+    return name.endswith("_evidence")
+
+
 def test_every_written_answer_of_the_demo_reports_has_a_spanish_translation(to_spanish):
     written = [
         text
         for model, answers in seed_answers()
         for name, text in answers.items()
-        if name in translatable_fields(model) and text
+        if name in translatable_fields(model) and text and not is_evidence(name)
     ]
     assert len(written) == 37  # 10 of the report, 14 of its 8 commitments, 8 of the other
     assert [text for text in written if text not in to_spanish] == []
+    # Evidence written as prose is translated; evidence that is only links is the same text
+    # in both languages.
+    evidence = {
+        name: text
+        for model, answers in seed_answers()
+        for name, text in answers.items()
+        if is_evidence(name) and text
+    }
+    assert [name for name, text in evidence.items() if text in to_spanish] == [
+        "forum_multistakeholder_evidence"
+    ]
 
 
 def test_loaddemo_stores_each_answer_in_english_with_its_spanish_translation(to_spanish):
@@ -166,18 +181,22 @@ def test_loaddemo_stores_each_answer_in_english_with_its_spanish_translation(to_
             for name in translatable_fields(model):
                 english, spanish = row.text_in(name, "en"), row.text_in(name, "es")
                 assert bool(english) == bool(spanish), (row, name)
-                if english:
+                if is_evidence(name) and english not in to_spanish:
+                    assert spanish == english, (row, name)  # links: nothing to translate
+                elif english:
                     assert spanish == to_spanish[english], (row, name)
                     seen += 1
-    assert seen == 37
+    assert seen == 38  # the 37 answers and the evidence written as prose
 
     end = EndOfCommitmentReport.objects.get()
     assert end.lessons_es.startswith(
         "El INFOEM ha realizado un trabajo importante de sensibilización"
     )
-    # Evidence is links and names, kept once as the evaluators wrote it.
+    # Evidence that is only links reads the same in both languages.
     report = InceptionReport.objects.get()
-    assert report.forum_exists_evidence.startswith("https://ogplocaledomex.com.mx/")
+    assert report.forum_exists_evidence_en.startswith("https://ogplocaledomex.com.mx/")
+    assert report.forum_exists_evidence_es == report.forum_exists_evidence_en
+    assert "Diálogo abierto entre el Infoem" in report.forum_multistakeholder_evidence_es
 
 
 FEEDBACK_EN = INCEPTION_ANSWERS["practice_feedback_explanation"]
@@ -196,6 +215,13 @@ def test_the_published_demo_report_reads_spanish_marked_as_translation_on_es(cli
     assert f'{feedback_es} <span class="lang-note">(Traducción)</span>' in spanish
     assert spanish.count(f'{NOT_YET_ES} <span class="lang-note">(Traducción)</span>') == 8
     assert FEEDBACK_EN not in spanish and NOT_YET_EN not in spanish
+    # Evidence written as prose reads in Spanish too, marked, its addresses still links.
+    assert "Diálogo abierto entre el Infoem" in spanish
+    assert (
+        '<a href="https://www.youtube.com/playlist?list=PLYi4lbIAFu_tLAQH7PmC7tXMndHa2VNd_">'
+        in spanish
+    )
+    assert "&lt;a href" not in spanish
     main = spanish.split("<main", 1)[1].split("</main>", 1)[0]
     assert ' lang="en"' not in main  # no answer falls back to English
 
