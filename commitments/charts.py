@@ -959,12 +959,16 @@ class PeriodRow:
 
 
 def plan_periods(
-    plans: list, chart_id: str, today: datetime.date | None = None, total: int | None = None
+    plans: list,
+    chart_id: str,
+    today: datetime.date | None = None,
+    total: int | None = None,
+    more_url: str = "",
 ) -> Chart | None:
     """Each plan's period on one time axis, with the share of its milestones finished.
 
     ``total``: how many plans there are when ``plans`` is a selection of them; the chart says
-    how many it leaves out.
+    how many it leaves out and links to them (``more_url``, else the list of every plan).
     """
     from commitments.templatetags.commitment_tags import progress_of
 
@@ -1027,6 +1031,7 @@ def plan_periods(
             "rows": rows,
             "axis_bottom": num(y),
             "hidden": max(len(plans) if total is None else total, len(plans)) - len(shown),
+            "more_url": more_url,
             "today_off": _today_off(axis, today),
         },
     )

@@ -91,7 +91,14 @@ def member_charts(context, member, plans) -> str:
         overdue = counts.pop("overdue")
         return {
             "status": charts.status_distribution(counts, overdue, f"status-member-{member.pk}"),
-            "periods": charts.plan_periods(list(plans), f"plans-member-{member.pk}"),
+            # A page of the member's plans: the chart says how many others there are and
+            # leads to the member's list of them, below it.
+            "periods": charts.plan_periods(
+                list(plans),
+                f"plans-member-{member.pk}",
+                total=getattr(getattr(plans, "paginator", None), "count", None),
+                more_url="#plans",
+            ),
         }
 
     request = context.get("request")

@@ -763,3 +763,13 @@ def test_kept_member_and_home_charts_follow_every_change_and_never_show_drafts(
     draft.save()
     assert "Plan en borrador" in " ".join(plans_drawn("/en/members/miembro/", member_chart))
     assert "Plan en borrador" in " ".join(plans_drawn("/en/", "plans-chart"))
+
+
+def test_a_members_plans_chart_says_how_many_of_its_plans_it_leaves_out(client):
+    member = f.make_member()
+    for year in range(1990, 1990 + 32):  # two pages of the member's plans (30 a page)
+        f.make_plan(member, start_year=year, end_year=year + 1)
+    html = client.get(member.get_absolute_url()).content.decode()
+    note = html.split('<p class="chart-note">')[1].split("</p>")[0]
+    # 20 of the page's 30 are drawn; the member has 32 in all.
+    assert note == '12 more action plans are not drawn. <a href="#plans">See every action plan</a>'
