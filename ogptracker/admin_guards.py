@@ -35,11 +35,11 @@ CONFLICT_MESSAGE = _(
 )
 
 
-def _rows(queryset: models.QuerySet) -> list[tuple]:
+def _rows(queryset: models.QuerySet, ignored: tuple[str, ...] = ()) -> list[tuple]:
     model = queryset.model
     # The plain name of a translated field reads the active language; its columns
     # (title_es, title_en) are concrete fields of their own and say it all.
-    skipped = set(translatable_fields(model))
+    skipped = set(translatable_fields(model)) | set(ignored)
     names = [f.attname for f in model._meta.concrete_fields if f.name not in skipped]
     return list(queryset.order_by("pk").values_list(*names))
 
@@ -54,7 +54,9 @@ def version_of(model_admin, request, obj: models.Model, *, lock: bool = False) -
     row = model._base_manager.filter(pk=obj.pk)
     if lock:
         row = row.select_for_update()
-    parts: list = [_rows(row)]
+    # Columns that change without anyone editing the record (a person's last sign-in) and that
+    # the form neither shows nor writes back (the record is read afresh when it is saved).
+    parts: list = [_rows(row, getattr(model_admin, "version_ignores", ()))]
     # Every many-to-many link in one query: (which field, linked key) rows.
     links = [
         field.remote_field.through._base_manager.filter(**{field.m2m_field_name(): obj.pk})

@@ -90,6 +90,9 @@ class RoleFilter(admin.SimpleListFilter):
 class PersonAdmin(SecretariatOnly, GuardedAdminMixin, admin.ModelAdmin):
     """Invite, edit, deactivate and reset implementers and evaluators; nothing more."""
 
+    # Signing in is not an edit: it never makes a secretariat member's open form stale.
+    version_ignores = ("last_login",)
+
     form = PersonForm
     list_display = ("full_name", "email", "role", "is_active", "last_login", "date_joined")
     list_filter = (RoleFilter, "is_active")

@@ -40,6 +40,24 @@ def test_a_stale_save_of_a_person_is_refused_and_changes_nothing():
     assert User.objects.get(pk=person.pk).first_name == "Evangelina"
 
 
+def test_the_person_signing_in_meanwhile_is_no_conflict():
+    from django.utils import timezone
+
+    person = f.make_evaluator("eva", first_name="Eva", last_name="Ruiz")
+    person.email = "eva@example.org"
+    person.save()
+    url = f"/admin/portal/person/{person.pk}/change/"
+    secretariat = editor(f.make_secretariat())
+    form = change_form(secretariat, url)
+    signed_in_at = timezone.now()
+    User.objects.filter(pk=person.pk).update(last_login=signed_in_at)  # as a sign-in does
+    response = secretariat.post(url, {**form, "last_name": ["Ruiz Pérez"]})
+    assert response.status_code == 302
+    person = User.objects.get(pk=person.pk)
+    # Saved, and the sign-in's time is kept, not written back over.
+    assert (person.last_name, person.last_login) == ("Ruiz Pérez", signed_in_at)
+
+
 def test_a_stale_save_of_an_answer_scale_option_is_refused_and_changes_nothing():
     option = PracticeAnswer.objects.create(name="Partly", name_es="En parte", slug="partly")
     url = f"/admin/reports/practiceanswer/{option.pk}/change/"
