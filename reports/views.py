@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from ogptracker.pagination import page_with_count
 from plans.roles import is_secretariat
 from reports.forms import AssessmentFormSet, EndOfCommitmentReportForm, InceptionReportForm
 from reports.models import Attachment, EndOfCommitmentReport, InceptionReport, Status
@@ -22,6 +23,8 @@ from reports.services import (
     submit_report,
 )
 
+# Commitments of an Inception Report's Section 3 on one page of the public report.
+ASSESSMENTS_PAGE_SIZE = 20
 CONFLICT_MESSAGE = _(
     "Someone else saved this report after you opened it, so your changes were not saved. "
     "Your answers are kept below: copy what you need, reload the page to see the latest "
@@ -34,8 +37,29 @@ CONFLICT_MESSAGE = _(
 
 
 def inception_detail(request, pk: int):
-    report = get_object_or_404(InceptionReport.objects.published().for_detail(), pk=pk)
-    context = {"report": report, "corrections": list(public_corrections(report))}
+    """A published Inception Report; its Section 3 (one block per commitment of the plan, which
+    may hold thousands) a page at a time."""
+    report = get_object_or_404(
+        InceptionReport.objects.published()
+        .select_related(*InceptionReport.DETAIL_RELATED)
+        .prefetch_related("evaluators"),
+        pk=pk,
+    )
+    assessments = page_with_count(
+        report.assessments.select_related("commitment", "nature", "change").order_by(
+            "position", "pk"
+        ),
+        ASSESSMENTS_PAGE_SIZE,
+        request.GET.get("commitments"),
+    )
+    query = request.GET.copy()
+    query.pop("commitments", None)
+    context = {
+        "report": report,
+        "corrections": list(public_corrections(report)),
+        "assessments": assessments,
+        "assessments_query": query.urlencode(),
+    }
     return render(request, "reports/inception_detail.html", context)
 
 

@@ -75,11 +75,28 @@ def test_inception_page_in_the_shape_of_the_report(client, django_assert_num_que
     assert "css/reports.css" in html  # the print stylesheet
 
 
-def test_inception_page_query_count_does_not_grow(client, django_assert_num_queries):
-    report = published_inception(commitments=8)
-    # As with 3 commitments: the report, evaluators, assessments, public corrections, comments.
+@pytest.mark.parametrize("commitments", [3, 30])
+def test_inception_page_query_count_does_not_grow(client, django_assert_num_queries, commitments):
+    report = published_inception(commitments=commitments)
+    # The report, evaluators, a page of assessments with their count, public corrections,
+    # comments.
     with django_assert_num_queries(5):
         assert client.get(f"/en/reports/inception/{report.pk}/").status_code == 200
+
+
+def test_an_inception_reports_commitments_come_a_page_at_a_time(client):
+    report = published_inception(commitments=23)
+    url = f"/en/reports/inception/{report.pk}/"
+    first = client.get(url).content.decode()
+    assert "20. Commitment:" in first and "21. Commitment:" not in first
+    assert 'href="?commitments=2#section-3"' in first
+    second = client.get(url, {"commitments": "2"}).content.decode()
+    assert "20. Commitment:" not in second
+    assert "21. Commitment:" in second and "23. Commitment:" in second
+    assert "Page 2 of 2" in second
+    # A page number past the end or not a number shows a page, never an error.
+    assert client.get(url, {"commitments": "99"}).status_code == 200
+    assert client.get(url, {"commitments": "x"}).status_code == 200
 
 
 def test_end_of_commitment_page_in_the_shape_of_the_report(client, django_assert_num_queries):
