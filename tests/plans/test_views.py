@@ -945,3 +945,14 @@ def test_an_institutions_two_kept_pages_load_their_rows_together(
     assert [c.title for c in response.context["supported"]] == ["Supported 1", "Supported 2"]
     html = response.content.decode()
     assert "Led 3" in html and "Supported 2" in html and "Led 1" not in html
+
+
+def test_a_member_whose_plans_hold_no_commitments_here_points_to_its_plans(client):
+    from tests.factories import make_member, make_plan
+
+    member = make_member(slug="mexico", kind="national")
+    make_plan(member, title="Action Plan 4", reported_commitments=13)
+    html = client.get(member.get_absolute_url()).content.decode()
+    assert '13 <span class="tag">as reported by OGP; not entered here</span>' in html
+    assert "No commitments are entered here yet; each action plan above says how many" in html
+    assert "No commitments yet." not in html
