@@ -41,16 +41,8 @@ class NoAddressMixin:
         )
 
 
-class PrivateStorage(NoAddressMixin, FileSystemStorage):
-    """Files under ``PRIVATE_MEDIA_ROOT`` (or a folder of it), read each time so tests can move it."""
-
-    def __init__(self, subdirectory: str = "", **kwargs):
-        self.subdirectory = subdirectory
-        super().__init__(**kwargs)
-
-    @property
-    def base_location(self):
-        return os.path.join(str(settings.PRIVATE_MEDIA_ROOT), self.subdirectory)
+class _FolderOfSettings(FileSystemStorage):
+    """Files under a folder named by the settings, read each time so tests can move it."""
 
     @property
     def location(self):
@@ -59,6 +51,18 @@ class PrivateStorage(NoAddressMixin, FileSystemStorage):
     @property
     def base_url(self):
         return None
+
+
+class PrivateStorage(NoAddressMixin, _FolderOfSettings):
+    """Files under ``PRIVATE_MEDIA_ROOT`` (or a folder of it)."""
+
+    def __init__(self, subdirectory: str = "", **kwargs):
+        self.subdirectory = subdirectory
+        super().__init__(**kwargs)
+
+    @property
+    def base_location(self):
+        return os.path.join(str(settings.PRIVATE_MEDIA_ROOT), self.subdirectory)
 
 
 def file_version(name: str) -> str:
@@ -75,20 +79,12 @@ class LogoAddressMixin:
         return reverse("site_logo", kwargs={"version": file_version(name)})
 
 
-class PublicStorage(LogoAddressMixin, FileSystemStorage):
-    """Files under ``MEDIA_ROOT`` (read each time, so tests can move it)."""
+class PublicStorage(LogoAddressMixin, _FolderOfSettings):
+    """Files under ``MEDIA_ROOT``."""
 
     @property
     def base_location(self):
         return str(settings.MEDIA_ROOT)
-
-    @property
-    def location(self):
-        return os.path.abspath(self.base_location)
-
-    @property
-    def base_url(self):
-        return None
 
 
 class StorageAlias(LazyObject):
